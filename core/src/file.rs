@@ -1,0 +1,50 @@
+//! The unit every plugin works on: one file's bytes and metadata.
+
+use std::path::PathBuf;
+
+use indexmap::IndexMap;
+
+/// Metadata of a file, or of the site: handlebars' own data model, so rendering needs no
+/// conversion.
+pub type Metadata = serde_json::Map<String, serde_json::Value>;
+
+/// The site's files, keyed by their path relative to the source folder (`/`-separated,
+/// never absolute, never `..`), in a deterministic order: sorted by path when read.
+pub type Files = IndexMap<String, File>;
+
+/// One file of the site.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct File {
+    /// The bytes, without front matter. Images and fonts pass through untouched.
+    pub contents: Vec<u8>,
+    /// Front matter keys, merged at the top level as Metalsmith does, plus whatever plugins add.
+    pub metadata: Metadata,
+    /// Unix permission bits to write the file with; `None` for the platform default.
+    pub mode: Option<u32>,
+    /// Where the file was read from (including the source folder), so errors name the file
+    /// the author edits even after a plugin has renamed it; `None` for generated files.
+    pub origin: Option<PathBuf>,
+}
+
+impl File {
+    /// A generated file with these contents and no metadata.
+    pub fn new(contents: impl Into<Vec<u8>>) -> Self {
+        File {
+            contents: contents.into(),
+            ..File::default()
+        }
+    }
+
+    /// The contents as text, or `None` when they are not UTF-8.
+    pub fn text(&self) -> Option<&str> {
+        std::str::from_utf8(&self.contents).ok()
+    }
+
+    /// How errors name this file: its origin when it was read from disk, else its key.
+    pub fn display_path(&self, key: &str) -> String {
+        match &self.origin {
+            Some(origin) => origin.display().to_string(),
+            None => key.to_string(),
+        }
+    }
+}

@@ -1,0 +1,377 @@
+//! Read, run the chain, write: the whole engine.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::file::{Files, Metadata};
+use crate::pattern::Pattern;
+use crate::plugin::Plugin;
+use crate::read::{read_folder, ReadOptions};
+use crate::registry::Registry;
+use crate::site::{Mode, Site};
+use crate::write::{check_destination, write_folder, WriteOptions};
+
+/// How long one step took and how many files it saw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timing {
+    /// `read`, a plugin's name, or `write`.
+    pub step: String,
+    pub elapsed: Duration,
+    pub files_in: usize,
+    pub files_out: usize,
+}
+
+/// What a run produced: the files, the site state, and where the time went.
+#[derive(Debug)]
+pub struct Build {
+    pub files: Files,
+    pub site: Site,
+    pub timings: Vec<Timing>,
+    /// Warnings plugins reported (a missing sort key, an unknown option value, ...).
+    pub warnings: Vec<String>,
+}
+
+/// A site build: where to read and write, and the plugins to run in order.
+///
+/// ```no_run
+/// use ironsmith_core::{plugin_fn, Pipeline};
+///
+/// let build = Pipeline::new("my-site")
+///     .source("content")
+///     .destination("public")
+///     .use_plugin(plugin_fn("shout", |files, _site| {
+///         for file in files.values_mut() {
+///             file.contents.make_ascii_uppercase();
+///         }
+///         Ok(())
+///     }))
+///     .build()?;
+/// println!("wrote {} files", build.files.len());
+/// # Ok::<(), ironsmith_core::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Pipeline {
+    root: PathBuf,
+    source: PathBuf,
+    destination: PathBuf,
+    clean: bool,
+    frontmatter: bool,
+    force: bool,
+    ignore: Option<Pattern>,
+    metadata: Metadata,
+    concurrency: Option<usize>,
+    mode: Mode,
+    drafts: bool,
+    plugins: Vec<Box<dyn Plugin>>,
+}
+
+impl Pipeline {
+    /// A pipeline rooted at `root`, with Metalsmith's defaults: `src` into `build`, clean,
+    /// front matter parsed, no plugins.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Pipeline {
+            root: root.into(),
+            source: PathBuf::from("src"),
+            destination: PathBuf::from("build"),
+            clean: true,
+            frontmatter: true,
+            force: false,
+            ignore: None,
+            metadata: Metadata::new(),
+            concurrency: None,
+            mode: Mode::Build,
+            drafts: false,
+            plugins: Vec::new(),
+        }
+    }
+
+    /// A pipeline from a parsed configuration file, its plugins built by `registry`.
+    ///
+    /// `config_path` names the file in errors; paths in it are relative to `root`.
+    pub fn from_config(
+        config: Config,
+        root: impl Into<PathBuf>,
+        config_path: &Path,
+        registry: &Registry,
+    ) -> Result<Self, Error> {
+        let mut plugins = Vec::new();
+        let mut errors = Vec::new();
+        for spec in &config.plugins.0 {
+            match registry.create(spec) {
+                Ok(Some(plugin)) => plugins.push(plugin),
+                Ok(None) => {}
+                Err(message) => {
+                    errors.push(Error::config(config_path.display().to_string(), message))
+                }
+            }
+        }
+        if let Some(error) = Error::from_many(errors) {
+            return Err(error);
+        }
+        let mut pipeline = Pipeline::new(root)
+            .source(config.source)
+            .destination(config.destination)
+            .clean(config.clean)
+            .frontmatter(config.frontmatter)
+            .metadata(config.metadata);
+        pipeline.ignore = config.ignore;
+        pipeline.concurrency = config.concurrency;
+        pipeline.plugins = plugins;
+        Ok(pipeline)
+    }
+
+    /// The folder to read, relative to the root unless absolute.
+    pub fn source(mut self, source: impl Into<PathBuf>) -> Self {
+        self.source = source.into();
+        self
+    }
+
+    /// The folder to write, relative to the root unless absolute.
+    pub fn destination(mut self, destination: impl Into<PathBuf>) -> Self {
+        self.destination = destination.into();
+        self
+    }
+
+    pub fn clean(mut self, clean: bool) -> Self {
+        self.clean = clean;
+        self
+    }
+
+    pub fn frontmatter(mut self, frontmatter: bool) -> Self {
+        self.frontmatter = frontmatter;
+        self
+    }
+
+    /// Replace a non-empty destination that holds no earlier ironsmith output.
+    pub fn force(mut self, force: bool) -> Self {
+        self.force = force;
+        self
+    }
+
+    /// Leave out source paths matching these globs.
+    pub fn ignore(mut self, globs: &[&str]) -> Result<Self, Error> {
+        let pattern = Pattern::new(globs).map_err(Error::Message)?;
+        self.ignore = Some(pattern);
+        Ok(self)
+    }
+
+    /// Adds global metadata (later keys win).
+    pub fn metadata(mut self, metadata: Metadata) -> Self {
+        self.metadata.extend(metadata);
+        self
+    }
+
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Keep files marked `draft: true` (the drafts plugin reads this).
+    pub fn drafts(mut self, drafts: bool) -> Self {
+        self.drafts = drafts;
+        self
+    }
+
+    /// Appends a plugin to the chain.
+    pub fn use_plugin(mut self, plugin: impl Plugin + 'static) -> Self {
+        self.plugins.push(Box::new(plugin));
+        self
+    }
+
+    /// Appends an already boxed plugin (as a registry makes them).
+    pub fn use_boxed(mut self, plugin: Box<dyn Plugin>) -> Self {
+        self.plugins.push(plugin);
+        self
+    }
+
+    pub fn source_dir(&self) -> PathBuf {
+        self.root.join(&self.source)
+    }
+
+    pub fn destination_dir(&self) -> PathBuf {
+        self.root.join(&self.destination)
+    }
+
+    /// Reads the source and runs the chain, writing nothing.
+    pub fn process(&self) -> Result<Build, Error> {
+        self.with_threads(|| self.process_here())
+    }
+
+    /// Reads, runs the chain, and writes the destination atomically.
+    pub fn build(&self) -> Result<Build, Error> {
+        let destination = self.destination_dir();
+        check_destination(&self.root, &self.source_dir(), &destination, self.force)?;
+        self.with_threads(|| {
+            let mut build = self.process_here()?;
+            let started = Instant::now();
+            write_folder(
+                &build.files,
+                &destination,
+                WriteOptions { clean: self.clean },
+            )?;
+            build.timings.push(Timing {
+                step: "write".into(),
+                elapsed: started.elapsed(),
+                files_in: build.files.len(),
+                files_out: build.files.len(),
+            });
+            Ok(build)
+        })
+    }
+
+    fn with_threads<T: Send>(
+        &self,
+        run: impl FnOnce() -> Result<T, Error> + Send,
+    ) -> Result<T, Error> {
+        match self.concurrency {
+            Some(threads) => rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .map_err(|e| Error::Message(format!("cannot start {threads} threads: {e}")))?
+                .install(run),
+            None => run(),
+        }
+    }
+
+    fn process_here(&self) -> Result<Build, Error> {
+        let source = self.source_dir();
+        let mut site = Site::new(self.root.clone(), source.clone(), self.destination_dir());
+        site.metadata = self.metadata.clone();
+        site.mode = self.mode;
+        site.drafts = self.drafts;
+        let mut timings = Vec::with_capacity(self.plugins.len() + 2);
+        let started = Instant::now();
+        let mut files = read_folder(
+            &source,
+            &ReadOptions {
+                frontmatter: self.frontmatter,
+                ignore: self.ignore.clone(),
+            },
+        )?;
+        timings.push(Timing {
+            step: "read".into(),
+            elapsed: started.elapsed(),
+            files_in: 0,
+            files_out: files.len(),
+        });
+        for plugin in &self.plugins {
+            let started = Instant::now();
+            let files_in = files.len();
+            plugin
+                .run(&mut files, &mut site)
+                .map_err(|error| error.in_plugin(plugin.name()))?;
+            timings.push(Timing {
+                step: plugin.name().to_string(),
+                elapsed: started.elapsed(),
+                files_in,
+                files_out: files.len(),
+            });
+        }
+        let warnings = site.take_warnings();
+        Ok(Build {
+            files,
+            site,
+            timings,
+            warnings,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::file::File;
+    use crate::plugin::plugin_fn;
+    use std::fs;
+
+    fn site_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, contents) in files {
+            let path = dir.path().join("src").join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, contents).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn runs_plugins_in_order_and_writes() {
+        let dir = site_with(&[("a.txt", "---\ntitle: A\n---\nhello")]);
+        let build = Pipeline::new(dir.path())
+            .use_plugin(plugin_fn("first", |files, _| {
+                files["a.txt"].contents.extend_from_slice(b" 1");
+                Ok(())
+            }))
+            .use_plugin(plugin_fn("second", |files, site| {
+                files["a.txt"].contents.extend_from_slice(b" 2");
+                site.warn("careful");
+                Ok(())
+            }))
+            .build()
+            .unwrap();
+        let written = fs::read_to_string(dir.path().join("build/a.txt")).unwrap();
+        assert_eq!(written, "hello 1 2");
+        let steps: Vec<_> = build.timings.iter().map(|t| t.step.as_str()).collect();
+        assert_eq!(steps, ["read", "first", "second", "write"]);
+        assert_eq!(build.warnings, ["careful"]);
+    }
+
+    #[test]
+    fn a_failing_plugin_writes_nothing_and_is_named() {
+        let dir = site_with(&[("a.txt", "x")]);
+        let error = Pipeline::new(dir.path())
+            .use_plugin(plugin_fn("breaks", |_, _| Err(Error::Message("no".into()))))
+            .build()
+            .unwrap_err();
+        assert_eq!(error.lines(), ["breaks: no"]);
+        assert!(!dir.path().join("build").exists());
+    }
+
+    #[test]
+    fn process_writes_nothing() {
+        let dir = site_with(&[("a.txt", "x")]);
+        let build = Pipeline::new(dir.path())
+            .use_plugin(plugin_fn("add", |files, _| {
+                files.insert("b.txt".into(), File::new("y"));
+                Ok(())
+            }))
+            .process()
+            .unwrap();
+        assert_eq!(build.files.len(), 2);
+        assert!(!dir.path().join("build").exists());
+    }
+
+    #[test]
+    fn global_metadata_reaches_plugins() {
+        let dir = site_with(&[("a.txt", "x")]);
+        let mut metadata = Metadata::new();
+        metadata.insert("site".into(), serde_json::json!({"title": "T"}));
+        let build = Pipeline::new(dir.path())
+            .metadata(metadata)
+            .use_plugin(plugin_fn("check", |_, site| {
+                assert_eq!(site.metadata["site"]["title"], "T");
+                Ok(())
+            }))
+            .process()
+            .unwrap();
+        assert_eq!(build.site.metadata["site"]["title"], "T");
+    }
+
+    #[test]
+    fn concurrency_runs_in_a_pool_of_that_size() {
+        let dir = site_with(&[("a.txt", "x")]);
+        let mut pipeline = Pipeline::new(dir.path());
+        pipeline.concurrency = Some(1);
+        let build = pipeline
+            .use_plugin(plugin_fn("threads", |_, site| {
+                site.metadata
+                    .insert("threads".into(), rayon::current_num_threads().into());
+                Ok(())
+            }))
+            .process()
+            .unwrap();
+        assert_eq!(build.site.metadata["threads"], 1);
+    }
+}

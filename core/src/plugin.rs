@@ -1,0 +1,207 @@
+//! The plugin trait, a closure adapter, and the parallel per-file runner.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use rayon::prelude::*;
+
+use crate::error::{Error, FileError};
+use crate::file::{File, Files};
+use crate::pattern::Pattern;
+use crate::site::Site;
+
+/// One step of the chain. Plugins run in the order the configuration lists them.
+pub trait Plugin: Send + Sync {
+    /// The name the configuration uses for this plugin; errors and timings are labelled with it.
+    fn name(&self) -> &str;
+
+    /// Transforms the files and the site. Errors name the files they concern.
+    fn run(&self, files: &mut Files, site: &mut Site) -> Result<(), Error>;
+}
+
+impl fmt::Debug for dyn Plugin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Plugin({})", self.name())
+    }
+}
+
+/// A plugin made from a closure: for one-off steps in Rust sites and in tests.
+///
+/// ```
+/// use ironsmith_core::{plugin_fn, Plugin};
+///
+/// let count = plugin_fn("count", |files, site| {
+///     site.metadata.insert("count".into(), files.len().into());
+///     Ok(())
+/// });
+/// assert_eq!(count.name(), "count");
+/// ```
+pub fn plugin_fn<F>(name: &str, run: F) -> impl Plugin
+where
+    F: Fn(&mut Files, &mut Site) -> Result<(), Error> + Send + Sync,
+{
+    FnPlugin {
+        name: name.to_string(),
+        run,
+    }
+}
+
+struct FnPlugin<F> {
+    name: String,
+    run: F,
+}
+
+impl<F> Plugin for FnPlugin<F>
+where
+    F: Fn(&mut Files, &mut Site) -> Result<(), Error> + Send + Sync,
+{
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn run(&self, files: &mut Files, site: &mut Site) -> Result<(), Error> {
+        (self.run)(files, site)
+    }
+}
+
+/// Runs `transform` over every file whose path matches `pattern`, in parallel.
+///
+/// The closure may change the path it is given to move the file (`a.md` -> `a.html`); the
+/// map keeps its order. Every failure is collected, each naming its file, so one build
+/// reports all broken pages at once; two files moved onto one path is an error naming both.
+pub fn for_each_file<F>(files: &mut Files, pattern: &Pattern, transform: F) -> Result<(), Error>
+where
+    F: Fn(&mut String, &mut File) -> Result<(), FileError> + Sync,
+{
+    let outcomes: Vec<(usize, Result<Option<String>, Error>)> = files
+        .par_iter_mut()
+        .enumerate()
+        .filter(|(_, (key, _))| pattern.is_match(key))
+        .map(|(index, (key, file))| {
+            let mut path = key.clone();
+            let outcome = match transform(&mut path, file) {
+                Ok(()) => Ok((path != *key).then_some(path)),
+                Err(error) => Err(Error::file(file.display_path(key), error)),
+            };
+            (index, outcome)
+        })
+        .collect();
+
+    let mut errors = Vec::new();
+    let mut moves = HashMap::new();
+    for (index, outcome) in outcomes {
+        match outcome {
+            Ok(Some(path)) => {
+                moves.insert(index, path);
+            }
+            Ok(None) => {}
+            Err(error) => errors.push(error),
+        }
+    }
+    if let Some(error) = Error::from_many(errors) {
+        return Err(error);
+    }
+    if !moves.is_empty() {
+        move_files(files, moves)?;
+    }
+    Ok(())
+}
+
+/// Re-keys the files at the given indexes, keeping the map's order.
+fn move_files(files: &mut Files, mut moves: HashMap<usize, String>) -> Result<(), Error> {
+    let old = std::mem::take(files);
+    files.reserve(old.len());
+    // How each kept file is named in errors: its path before the move.
+    let mut shown = Vec::with_capacity(old.len());
+    let mut errors = Vec::new();
+    for (index, (old_key, file)) in old.into_iter().enumerate() {
+        let display = file.display_path(&old_key);
+        let key = moves.remove(&index).unwrap_or(old_key);
+        if let Some(existing) = files.get_index_of(&key) {
+            errors.push(Error::file(
+                display,
+                FileError::new(format!(
+                    "would be written to `{key}`, as would {}: rename one of them",
+                    shown[existing]
+                )),
+            ));
+            continue;
+        }
+        shown.push(display);
+        files.insert(key, file);
+    }
+    match Error::from_many(errors) {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(paths: &[&str]) -> Files {
+        paths
+            .iter()
+            .map(|p| (p.to_string(), File::new(p.as_bytes())))
+            .collect()
+    }
+
+    #[test]
+    fn transforms_only_matching_files_and_keeps_order() {
+        let mut map = files(&["a.md", "b.txt", "c.md"]);
+        let pattern = Pattern::new(&["*.md"]).unwrap();
+        for_each_file(&mut map, &pattern, |path, file| {
+            file.contents.make_ascii_uppercase();
+            *path = path.replace(".md", ".html");
+            Ok(())
+        })
+        .unwrap();
+        let keys: Vec<_> = map.keys().cloned().collect();
+        assert_eq!(keys, ["a.html", "b.txt", "c.html"]);
+        assert_eq!(map["a.html"].contents, b"A.MD");
+        assert_eq!(map["b.txt"].contents, b"b.txt");
+    }
+
+    #[test]
+    fn collects_every_error_with_its_path() {
+        let mut map = files(&["a.md", "b.md", "c.md"]);
+        let pattern = Pattern::new(&["*.md"]).unwrap();
+        let error = for_each_file(&mut map, &pattern, |path, _| {
+            if path == "b.md" {
+                Ok(())
+            } else {
+                Err(FileError::new("broken"))
+            }
+        })
+        .unwrap_err();
+        assert_eq!(error.lines(), ["a.md: broken", "c.md: broken"]);
+    }
+
+    #[test]
+    fn two_files_moved_onto_one_path_is_an_error_naming_both() {
+        let mut map = files(&["a.md", "a.markdown"]);
+        let pattern = Pattern::new(&["*"]).unwrap();
+        let error = for_each_file(&mut map, &pattern, |path, _| {
+            *path = "a.html".into();
+            Ok(())
+        })
+        .unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.contains("a.md") && message.contains("a.markdown"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn plugin_fn_runs_its_closure() {
+        let plugin = plugin_fn("touch", |files, _| {
+            files.insert("new.txt".into(), File::new("x"));
+            Ok(())
+        });
+        let mut map = Files::new();
+        plugin.run(&mut map, &mut Site::default()).unwrap();
+        assert!(map.contains_key("new.txt"));
+    }
+}

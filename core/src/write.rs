@@ -1,0 +1,390 @@
+//! Writing the file map: all or nothing.
+//!
+//! The output is written into a fresh sibling folder and swapped in only once every file is
+//! written, so a failed build leaves the previous output byte for byte as it was and no
+//! temporary folder behind.
+
+use std::collections::{BTreeSet, HashSet};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, FileError};
+use crate::file::{File, Files};
+use crate::output_path;
+
+/// The file that marks a folder as ironsmith's output, so a later build may replace it.
+pub const MARKER: &str = ".ironsmith-output";
+
+/// Entries of an existing destination that a clean build keeps: people deploy from a
+/// checkout of their output.
+const KEPT: [&str; 2] = [".git", ".gitignore"];
+
+/// How to write the destination.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteOptions {
+    /// Remove what the previous build left that this one does not produce.
+    pub clean: bool,
+}
+
+/// Refuses destinations a build must never replace: the source, a folder holding the source
+/// or the site, or a non-empty folder ironsmith did not write (unless `force`).
+pub fn check_destination(
+    root: &Path,
+    source: &Path,
+    destination: &Path,
+    force: bool,
+) -> Result<(), Error> {
+    let source = fs::canonicalize(source).map_err(|e| Error::io(source, e))?;
+    let root = fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
+    let target = canonical_even_if_missing(destination)?;
+    let shown = destination.display();
+    if target.starts_with(&source) {
+        return Err(Error::Message(format!(
+            "the destination {shown} is the source folder or inside it: choose a folder outside {}",
+            source.display()
+        )));
+    }
+    if source.starts_with(&target) || root.starts_with(&target) {
+        return Err(Error::Message(format!(
+            "the destination {shown} holds the site itself and would be replaced: choose a folder inside or beside the site, such as `build`"
+        )));
+    }
+    match fs::metadata(&target) {
+        Ok(meta) if !meta.is_dir() => Err(Error::Message(format!(
+            "the destination {shown} is a file, not a folder: remove it or choose another destination"
+        ))),
+        Ok(_) if !force && !is_replaceable(&target)? => Err(Error::Message(format!(
+            "the destination {shown} is not empty and holds no earlier ironsmith output: \
+             empty it, choose another destination, or pass --force to replace it"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// A folder may be replaced when it is empty, holds earlier output, or only version control.
+fn is_replaceable(folder: &Path) -> Result<bool, Error> {
+    let mut entries = fs::read_dir(folder).map_err(|e| Error::io(folder, e))?;
+    let only_kept = entries.all(|entry| {
+        entry.is_ok_and(|entry| {
+            let name = entry.file_name();
+            KEPT.iter().any(|kept| name == *kept)
+        })
+    });
+    Ok(only_kept || folder.join(MARKER).is_file())
+}
+
+/// `path` made absolute with symlinks resolved, for the part of it that exists.
+fn canonical_even_if_missing(path: &Path) -> Result<PathBuf, Error> {
+    let absolute = std::path::absolute(path).map_err(|e| Error::io(path, e))?;
+    let mut existing = absolute.as_path();
+    let mut missing = Vec::new();
+    loop {
+        match fs::canonicalize(existing) {
+            Ok(canonical) => {
+                return Ok(missing
+                    .iter()
+                    .rev()
+                    .fold(canonical, |acc, part| acc.join(part)));
+            }
+            Err(_) => match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    missing.push(name.to_owned());
+                    existing = parent;
+                }
+                _ => return Ok(absolute),
+            },
+        }
+    }
+}
+
+/// Writes `files` to `destination` atomically.
+pub fn write_folder(files: &Files, destination: &Path, options: WriteOptions) -> Result<(), Error> {
+    check_paths(files)?;
+    let parent = match destination.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    let staging = Staging::create(&parent, destination)?;
+
+    if !options.clean && destination.is_dir() {
+        copy_previous(destination, &staging.path, files)?;
+    }
+    write_all(files, &staging.path)?;
+    let marker = staging.path.join(MARKER);
+    fs::write(
+        &marker,
+        "This folder is ironsmith's output: each build replaces its contents.\n",
+    )
+    .map_err(|e| Error::io(&marker, e))?;
+    staging.swap_into(destination, files)
+}
+
+/// Every output path must stay inside the destination, and no file may sit where another
+/// needs a folder.
+fn check_paths(files: &Files) -> Result<(), Error> {
+    let mut errors = Vec::new();
+    let keys: HashSet<&str> = files.keys().map(String::as_str).collect();
+    for (key, file) in files {
+        if let Err(reason) = output_path::check(key) {
+            errors.push(Error::file(file.display_path(key), FileError::new(reason)));
+            continue;
+        }
+        let mut prefix_end = 0;
+        while let Some(slash) = key[prefix_end..].find('/') {
+            prefix_end += slash;
+            let folder = &key[..prefix_end];
+            if keys.contains(folder) {
+                errors.push(Error::file(
+                    file.display_path(key),
+                    FileError::new(format!(
+                        "needs a folder `{folder}`, but {} is written there as a file: rename one of them",
+                        files[folder].display_path(folder)
+                    )),
+                ));
+                break;
+            }
+            prefix_end += 1;
+        }
+    }
+    match Error::from_many(errors) {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+/// Creates each folder once, then writes the files in parallel.
+fn write_all(files: &Files, root: &Path) -> Result<(), Error> {
+    let folders: BTreeSet<&str> = files
+        .keys()
+        .filter_map(|key| key.rsplit_once('/').map(|(folder, _)| folder))
+        .collect();
+    for folder in folders {
+        let path = root.join(folder);
+        fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+    }
+    let errors: Vec<Error> = files
+        .par_iter()
+        .filter_map(|(key, file)| write_file(&root.join(key), file).err())
+        .collect();
+    match Error::from_many(errors) {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+fn write_file(path: &Path, file: &File) -> Result<(), Error> {
+    let mut open = fs::OpenOptions::new();
+    open.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    if let Some(mode) = file.mode {
+        use std::os::unix::fs::OpenOptionsExt;
+        open.mode(mode);
+    }
+    let mut handle = open.open(path).map_err(|e| Error::io(path, e))?;
+    handle
+        .write_all(&file.contents)
+        .map_err(|e| Error::io(path, e))
+}
+
+/// `clean: false`: the previous output's files that this build does not produce stay.
+fn copy_previous(previous: &Path, staging: &Path, files: &Files) -> Result<(), Error> {
+    for entry in walkdir::WalkDir::new(previous).min_depth(1) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(previous).to_path_buf();
+            Error::io(path, std::io::Error::other(e.to_string()))
+        })?;
+        let relative = entry.path().strip_prefix(previous).unwrap_or(entry.path());
+        let top = relative.components().next().map(|c| c.as_os_str());
+        if top.is_some_and(|top| KEPT.iter().any(|kept| top == *kept) || top == MARKER) {
+            continue;
+        }
+        let key = relative.to_string_lossy().replace('\\', "/");
+        let target = staging.join(relative);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))?;
+        } else if !files.contains_key(&key) {
+            fs::copy(entry.path(), &target).map_err(|e| Error::io(entry.path(), e))?;
+        }
+    }
+    Ok(())
+}
+
+/// The folder a build is written into; removed on drop unless it was swapped in.
+struct Staging {
+    path: PathBuf,
+}
+
+impl Staging {
+    fn create(parent: &Path, destination: &Path) -> Result<Self, Error> {
+        let name = destination
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "build".into());
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or_default();
+        let path = parent.join(format!(".{name}.ironsmith-{}-{nanos}", std::process::id()));
+        fs::create_dir(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(Staging { path })
+    }
+
+    /// Replaces `destination` with the staged output, moving version-control entries across.
+    fn swap_into(self, destination: &Path, files: &Files) -> Result<(), Error> {
+        if !destination.exists() {
+            fs::rename(&self.path, destination).map_err(|e| Error::io(destination, e))?;
+            std::mem::forget(self);
+            return Ok(());
+        }
+        let moved: Vec<&str> = KEPT
+            .iter()
+            .copied()
+            .filter(|name| !files.contains_key(*name) && destination.join(name).exists())
+            .collect();
+        for name in &moved {
+            let from = destination.join(name);
+            fs::rename(&from, self.path.join(name)).map_err(|e| Error::io(&from, e))?;
+        }
+        let mut old = self.path.clone().into_os_string();
+        old.push("-old");
+        let old = PathBuf::from(old);
+        let swapped = fs::rename(destination, &old).and_then(|()| {
+            fs::rename(&self.path, destination).inspect_err(|_| {
+                let _ = fs::rename(&old, destination);
+            })
+        });
+        if let Err(error) = swapped {
+            for name in &moved {
+                let _ = fs::rename(self.path.join(name), destination.join(name));
+            }
+            return Err(Error::io(destination, error));
+        }
+        std::mem::forget(self);
+        fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(entries: &[(&str, &str)]) -> Files {
+        entries
+            .iter()
+            .map(|(k, v)| (k.to_string(), File::new(v.as_bytes())))
+            .collect()
+    }
+
+    fn tree(root: &Path) -> Vec<String> {
+        let mut paths: Vec<String> = walkdir::WalkDir::new(root)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                let e = e.unwrap();
+                e.path()
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        paths.sort();
+        paths
+    }
+
+    #[test]
+    fn clean_build_replaces_output_but_keeps_git() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("build");
+        fs::create_dir_all(out.join(".git")).unwrap();
+        fs::write(out.join(".git/HEAD"), "ref").unwrap();
+        fs::write(out.join("stale.html"), "old").unwrap();
+        fs::write(out.join(MARKER), "").unwrap();
+        write_folder(
+            &files(&[("a/b.html", "new")]),
+            &out,
+            WriteOptions { clean: true },
+        )
+        .unwrap();
+        assert_eq!(tree(&out), [".git", ".git/HEAD", MARKER, "a", "a/b.html"]);
+        assert_eq!(
+            tree(dir.path()).len(),
+            tree(&out).len() + 1,
+            "no staging folder left"
+        );
+    }
+
+    #[test]
+    fn unclean_build_keeps_files_it_does_not_produce() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("build");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("keep.txt"), "kept").unwrap();
+        fs::write(out.join("a.html"), "old").unwrap();
+        write_folder(
+            &files(&[("a.html", "new")]),
+            &out,
+            WriteOptions { clean: false },
+        )
+        .unwrap();
+        assert_eq!(fs::read_to_string(out.join("keep.txt")).unwrap(), "kept");
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "new");
+    }
+
+    #[test]
+    fn failed_write_leaves_previous_output_and_no_staging() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("build");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("index.html"), "previous").unwrap();
+        let error = write_folder(
+            &files(&[("ok.html", "x"), ("../escape.html", "x")]),
+            &out,
+            WriteOptions { clean: true },
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("../escape.html"), "{error}");
+        assert_eq!(tree(dir.path()), ["build", "build/index.html"]);
+    }
+
+    #[test]
+    fn a_file_where_a_folder_is_needed_names_both() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = write_folder(
+            &files(&[("a", "file"), ("a/b.html", "x")]),
+            &dir.path().join("out"),
+            WriteOptions { clean: true },
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("needs a folder `a`"), "{error}");
+    }
+
+    #[test]
+    fn refuses_unsafe_destinations() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let source = root.join("src");
+        fs::create_dir_all(&source).unwrap();
+        assert!(check_destination(root, &source, &source, false).is_err());
+        assert!(check_destination(root, &source, &source.join("out"), false).is_err());
+        assert!(check_destination(root, &source, root, false).is_err());
+        let foreign = root.join("docs");
+        fs::create_dir_all(&foreign).unwrap();
+        fs::write(foreign.join("notes.txt"), "mine").unwrap();
+        let error = check_destination(root, &source, &foreign, false).unwrap_err();
+        assert!(error.to_string().contains("--force"), "{error}");
+        assert!(check_destination(root, &source, &foreign, true).is_ok());
+        assert!(check_destination(root, &source, &root.join("build"), false).is_ok());
+    }
+}
