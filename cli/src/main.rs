@@ -1,1 +1,30 @@
-fn main() {}
+//! The `ironsmith` command: parses flags, loads the configuration, calls the library and
+//! prints what happened. No plugin logic lives here.
+
+mod args;
+mod build;
+mod report;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+
+/// Exit status of a build that failed (usage errors exit with 2, through clap).
+const BUILD_FAILED: u8 = 1;
+
+fn main() -> ExitCode {
+    report::install_panic_hook();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build(args) => build::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            report::print_error(&error);
+            ExitCode::from(BUILD_FAILED)
+        }
+    }
+}

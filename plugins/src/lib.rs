@@ -1,1 +1,30 @@
-//! placeholder
+//! The built-in ironsmith plugins, one module each, and the [`registry`] that lets a
+//! configuration file name them.
+//!
+//! Each module has a `NAME`, an `Options` struct (Metalsmith's option names where a
+//! Metalsmith plugin exists), the plugin type, and a `create` constructor for the registry.
+//!
+//! ```
+//! use ironsmith_core::{PluginSpec, Registry};
+//!
+//! let registry: Registry = ironsmith_plugins::registry();
+//! let spec = PluginSpec { name: "@metalsmith/markdown".into(), options: serde_json::json!({}) };
+//! let plugin = registry.create(&spec)?.expect("enabled");
+//! assert_eq!(plugin.name(), "markdown");
+//! # Ok::<(), String>(())
+//! ```
+
+pub mod markdown;
+mod slug;
+
+use ironsmith_core::Registry;
+
+/// Every built-in plugin by name, with Metalsmith's package names as aliases.
+pub fn registry() -> Registry {
+    let mut registry = Registry::new();
+    registry
+        .register(markdown::NAME, markdown::create)
+        .alias("@metalsmith/markdown", markdown::NAME)
+        .alias("metalsmith-markdown", markdown::NAME);
+    registry
+}

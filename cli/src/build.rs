@@ -1,0 +1,68 @@
+//! `ironsmith build`.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use ironsmith_core::{Config, Pipeline, CONFIG_FILES};
+
+use crate::args::BuildArgs;
+use crate::report;
+
+pub fn run(args: &BuildArgs) -> Result<()> {
+    let started = Instant::now();
+    let pipeline = load_pipeline(args)?;
+    let destination = pipeline.destination_dir();
+    let build = pipeline.build()?;
+    if args.verbose {
+        report::print_timings(&build.timings);
+    }
+    if !args.quiet {
+        report::print_warnings(&build.warnings);
+        eprintln!(
+            "built {} files into {} in {:.2} s",
+            build.files.len(),
+            destination.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    // The process is about to exit: freeing every file one by one would only add time.
+    std::mem::forget(build);
+    Ok(())
+}
+
+/// The pipeline a site's configuration describes, with command-line overrides applied.
+fn load_pipeline(args: &BuildArgs) -> Result<Pipeline> {
+    let config_path = match &args.config {
+        Some(path) => path.clone(),
+        None => find_config(&args.dir)?,
+    };
+    let root = config_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let config = Config::load(&config_path)?;
+    let mut pipeline =
+        Pipeline::from_config(config, root, &config_path, &ironsmith_plugins::registry())?
+            .force(args.force);
+    if let Some(destination) = &args.destination {
+        let destination = std::path::absolute(destination)
+            .with_context(|| format!("{}: cannot resolve the path", destination.display()))?;
+        pipeline = pipeline.destination(destination);
+    }
+    Ok(pipeline)
+}
+
+fn find_config(dir: &Path) -> Result<PathBuf> {
+    if !dir.is_dir() {
+        bail!("{}: no such folder: give the site's folder", dir.display());
+    }
+    match Config::find(dir) {
+        Some(path) => Ok(path),
+        None => bail!(
+            "{}: no configuration file: create one of {} (see the README)",
+            dir.display(),
+            CONFIG_FILES.join(", ")
+        ),
+    }
+}

@@ -1,0 +1,500 @@
+//! `markdown`: CommonMark + GFM to HTML with pulldown-cmark; `a.md` becomes `a.html`.
+//!
+//! Accepts `@metalsmith/markdown`'s options (`keys`, `globalRefs`, `engineOptions`), so a
+//! Metalsmith configuration moves over unchanged.
+
+use std::collections::HashMap;
+
+use ironsmith_core::{
+    for_each_file, parse_options, Error, File, FileError, Files, Metadata, Pattern, Plugin, Site,
+};
+use pulldown_cmark::{html, CowStr, Event, Options as Extensions, Parser, Tag, TagEnd};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::slug::UniqueSlugs;
+
+pub const NAME: &str = "markdown";
+
+/// The plugin's options, as written in the configuration.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default, rename_all = "camelCase")]
+pub struct Options {
+    /// Which files to render.
+    pub pattern: Pattern,
+    /// Curly quotes, en and em dashes, ellipses.
+    #[serde(alias = "smartPunctuation")]
+    pub smartypants: bool,
+    /// An `id` on every heading, unique within the page (author-given `{#id}`s are kept).
+    #[serde(alias = "headerIds")]
+    pub heading_ids: bool,
+    /// Front matter keys (dotted paths) rendered as markdown too, such as `summary`.
+    pub keys: Keys,
+    /// Link reference definitions shared by every page: `{name: url}`.
+    pub global_refs: HashMap<String, String>,
+    /// Metalsmith's marked options that have a pulldown-cmark equivalent.
+    pub engine_options: EngineOptions,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            pattern: default_pattern(),
+            smartypants: false,
+            heading_ids: true,
+            keys: Keys::default(),
+            global_refs: HashMap::new(),
+            engine_options: EngineOptions::default(),
+        }
+    }
+}
+
+fn default_pattern() -> Pattern {
+    Pattern::new(&["**/*.{md,markdown}"]).unwrap_or_else(|_| unreachable!("a valid glob"))
+}
+
+/// `keys: [a, b]`, or Metalsmith's `keys: {files: [a], global: [b]}`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(untagged)]
+pub enum Keys {
+    #[default]
+    None,
+    Files(Vec<String>),
+    Split {
+        #[serde(default)]
+        files: Vec<String>,
+        #[serde(default)]
+        global: Vec<String>,
+    },
+}
+
+impl Keys {
+    fn files(&self) -> &[String] {
+        match self {
+            Keys::None => &[],
+            Keys::Files(files) | Keys::Split { files, .. } => files,
+        }
+    }
+
+    fn global(&self) -> &[String] {
+        match self {
+            Keys::Split { global, .. } => global,
+            _ => &[],
+        }
+    }
+}
+
+/// The marked options Metalsmith sites set, mapped onto pulldown-cmark.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default, rename_all = "camelCase")]
+pub struct EngineOptions {
+    /// GitHub extensions: tables, strikethrough, task lists, footnotes.
+    pub gfm: bool,
+    /// Single line breaks become `<br>`.
+    pub breaks: bool,
+    pub smartypants: Option<bool>,
+    pub header_ids: Option<bool>,
+    /// Prepended to generated heading ids.
+    pub header_prefix: String,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            gfm: true,
+            breaks: false,
+            smartypants: None,
+            header_ids: None,
+            header_prefix: String::new(),
+        }
+    }
+}
+
+/// Renders markdown files to HTML.
+#[derive(Debug)]
+pub struct Markdown {
+    options: Options,
+    renderer: Renderer,
+}
+
+/// Builds the plugin from configuration options.
+pub fn create(options: &Value) -> Result<Box<dyn Plugin>, String> {
+    Ok(Box::new(Markdown::new(parse_options(options)?)))
+}
+
+impl Markdown {
+    pub fn new(options: Options) -> Self {
+        let engine = &options.engine_options;
+        let mut extensions = Extensions::ENABLE_HEADING_ATTRIBUTES;
+        if engine.gfm {
+            extensions |= Extensions::ENABLE_TABLES
+                | Extensions::ENABLE_FOOTNOTES
+                | Extensions::ENABLE_STRIKETHROUGH
+                | Extensions::ENABLE_TASKLISTS;
+        }
+        if engine.smartypants.unwrap_or(options.smartypants) {
+            extensions |= Extensions::ENABLE_SMART_PUNCTUATION;
+        }
+        let renderer = Renderer {
+            extensions,
+            heading_ids: engine.header_ids.unwrap_or(options.heading_ids),
+            heading_prefix: engine.header_prefix.clone(),
+            hard_breaks: engine.breaks,
+            global_refs: options.global_refs.clone(),
+        };
+        Markdown { options, renderer }
+    }
+}
+
+impl Plugin for Markdown {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    fn run(&self, files: &mut Files, site: &mut Site) -> Result<(), Error> {
+        for_each_file(files, &self.options.pattern, |path, file| {
+            self.render_file(file)?;
+            *path = html_path(path);
+            Ok(())
+        })?;
+        for key in self.options.keys.global() {
+            render_key(&self.renderer, &mut site.metadata, key);
+        }
+        Ok(())
+    }
+}
+
+impl Markdown {
+    fn render_file(&self, file: &mut File) -> Result<(), FileError> {
+        let text = file.text().ok_or_else(|| {
+            FileError::new(
+                "is not UTF-8 text, so markdown cannot render it: \
+                 save it as UTF-8 or leave it out of the markdown `pattern`",
+            )
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        file.contents = self.renderer.render(text).into_bytes();
+        for key in self.options.keys.files() {
+            render_key(&self.renderer, &mut file.metadata, key);
+        }
+        Ok(())
+    }
+}
+
+/// `posts/a.md` -> `posts/a.html`, as Metalsmith names them.
+fn html_path(path: &str) -> String {
+    let name_start = path.rfind('/').map_or(0, |slash| slash + 1);
+    match path[name_start..].rfind('.') {
+        Some(dot) if dot > 0 => format!("{}.html", &path[..name_start + dot]),
+        _ => format!("{path}.html"),
+    }
+}
+
+/// Renders the string at a dotted key path in place; other values are left alone.
+fn render_key(renderer: &Renderer, metadata: &mut Metadata, key: &str) {
+    let mut parts = key.split('.');
+    let Some(first) = parts.next() else { return };
+    let mut value = metadata.get_mut(first);
+    for part in parts {
+        value = value.and_then(|v| v.get_mut(part));
+    }
+    if let Some(Value::String(text)) = value {
+        *text = renderer.render(text);
+    }
+}
+
+/// pulldown-cmark with the configured extensions, plus heading ids and global references.
+#[derive(Debug)]
+struct Renderer {
+    extensions: Extensions,
+    heading_ids: bool,
+    heading_prefix: String,
+    hard_breaks: bool,
+    global_refs: HashMap<String, String>,
+}
+
+impl Renderer {
+    fn render(&self, markdown: &str) -> String {
+        let mut out = String::with_capacity(markdown.len() + markdown.len() / 2);
+        let mut resolve = |link: pulldown_cmark::BrokenLink<'_>| {
+            let url = self.global_refs.get(link.reference.as_ref())?;
+            Some((CowStr::from(url.clone()), CowStr::from("")))
+        };
+        let parser = Parser::new_with_broken_link_callback(
+            markdown,
+            self.extensions,
+            (!self.global_refs.is_empty()).then_some(&mut resolve),
+        );
+        let events = parser.map(|event| match event {
+            Event::SoftBreak if self.hard_breaks => Event::HardBreak,
+            other => other,
+        });
+        if self.heading_ids {
+            let mut slugs = UniqueSlugs::default();
+            // Ids the author wrote (`## Setup {#setup}`) may come after a heading whose
+            // generated id would take them; only pages that write one pay for this pass.
+            if markdown.contains("{#") {
+                for event in Parser::new_ext(markdown, self.extensions) {
+                    if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+                        slugs.reserve(&id);
+                    }
+                }
+            }
+            html::push_html(
+                &mut out,
+                HeadingIds::new(events, &self.heading_prefix, slugs),
+            );
+        } else {
+            html::push_html(&mut out, events);
+        }
+        out
+    }
+}
+
+/// Gives each heading without an `id` one made from its text, unique within the page.
+struct HeadingIds<'a, I: Iterator<Item = Event<'a>>> {
+    events: I,
+    prefix: &'a str,
+    slugs: UniqueSlugs,
+    pending: std::vec::IntoIter<Event<'a>>,
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> HeadingIds<'a, I> {
+    fn new(events: I, prefix: &'a str, slugs: UniqueSlugs) -> Self {
+        HeadingIds {
+            events,
+            prefix,
+            slugs,
+            pending: Vec::new().into_iter(),
+        }
+    }
+
+    /// Buffers a heading up to its end, then names it.
+    fn heading(&mut self, start: Tag<'a>) -> Event<'a> {
+        let mut inner = Vec::new();
+        let mut text = String::new();
+        for event in self.events.by_ref() {
+            match &event {
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                Event::End(TagEnd::Heading(_)) => {
+                    inner.push(event);
+                    break;
+                }
+                _ => {}
+            }
+            inner.push(event);
+        }
+        let Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        } = start
+        else {
+            return Event::Start(start);
+        };
+        let id = match id {
+            Some(id) => id,
+            None => CowStr::from(format!("{}{}", self.prefix, self.slugs.next(&text))),
+        };
+        self.pending = inner.into_iter();
+        Event::Start(Tag::Heading {
+            level,
+            id: Some(id),
+            classes,
+            attrs,
+        })
+    }
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for HeadingIds<'a, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(event) = self.pending.next() {
+            return Some(event);
+        }
+        match self.events.next()? {
+            Event::Start(tag @ Tag::Heading { .. }) => Some(self.heading(tag)),
+            event => Some(event),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn render_with(options: Value, files: &[(&str, &str)]) -> (Files, Site) {
+        let plugin = create(&options).unwrap();
+        let mut map: Files = files
+            .iter()
+            .map(|(path, text)| (path.to_string(), File::new(text.as_bytes())))
+            .collect();
+        let mut site = Site::default();
+        plugin.run(&mut map, &mut site).unwrap();
+        (map, site)
+    }
+
+    fn html(files: &Files, path: &str) -> String {
+        String::from_utf8(files[path].contents.clone()).unwrap()
+    }
+
+    #[test]
+    fn renders_gfm_and_renames_to_html() {
+        let source = "# Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ [^1]\n\n- [x] done\n\n[^1]: note\n";
+        let (files, _) = render_with(json!(null), &[("posts/a.md", source), ("b.txt", "x")]);
+        let out = html(&files, "posts/a.html");
+        assert!(out.contains("<h1 id=\"title\">Title</h1>"), "{out}");
+        assert!(out.contains("<table>"), "{out}");
+        assert!(out.contains("<del>gone</del>"), "{out}");
+        assert!(out.contains("type=\"checkbox\""), "{out}");
+        assert!(out.contains("footnote-definition"), "{out}");
+        assert!(files.contains_key("b.txt"));
+    }
+
+    #[test]
+    fn raw_html_passes_through() {
+        let (files, _) = render_with(json!(null), &[("a.md", "<div class=\"x\">hi</div>\n")]);
+        assert_eq!(html(&files, "a.html"), "<div class=\"x\">hi</div>\n");
+    }
+
+    #[test]
+    fn heading_ids_are_unique_and_respect_custom_ones() {
+        let source = "## Setup\n\n## Setup\n\n## Install {#setup-1}\n\n## `code` *and* text\n";
+        let (files, _) = render_with(json!({}), &[("a.md", source)]);
+        let out = html(&files, "a.html");
+        assert!(out.contains("<h2 id=\"setup\">Setup</h2>"), "{out}");
+        assert!(out.contains("<h2 id=\"setup-2\">Setup</h2>"), "{out}");
+        assert_eq!(out.matches("id=\"setup-1\"").count(), 1, "{out}");
+        assert!(out.contains("<h2 id=\"setup-1\">Install</h2>"), "{out}");
+        assert!(out.contains("id=\"code-and-text\""), "{out}");
+    }
+
+    #[test]
+    fn heading_ids_can_be_turned_off_or_prefixed() {
+        let (files, _) = render_with(json!({"headingIds": false}), &[("a.md", "# T\n")]);
+        assert_eq!(html(&files, "a.html"), "<h1>T</h1>\n");
+        let (files, _) = render_with(
+            json!({"engineOptions": {"headerPrefix": "h-"}}),
+            &[("a.md", "# T\n")],
+        );
+        assert_eq!(html(&files, "a.html"), "<h1 id=\"h-t\">T</h1>\n");
+    }
+
+    #[test]
+    fn smart_punctuation_is_optional() {
+        let source = "\"Hi\" -- it's...\n";
+        let (files, _) = render_with(json!({}), &[("a.md", source)]);
+        assert_eq!(html(&files, "a.html"), "<p>\"Hi\" -- it's...</p>\n");
+        let (files, _) = render_with(json!({"smartypants": true}), &[("a.md", source)]);
+        assert!(
+            html(&files, "a.html").contains("“Hi” – it’s…"),
+            "{}",
+            html(&files, "a.html")
+        );
+    }
+
+    #[test]
+    fn gfm_off_and_breaks_on() {
+        let (files, _) = render_with(
+            json!({"engineOptions": {"gfm": false, "breaks": true}}),
+            &[("a.md", "a\nb ~~c~~\n")],
+        );
+        assert_eq!(html(&files, "a.html"), "<p>a<br />\nb ~~c~~</p>\n");
+    }
+
+    #[test]
+    fn keys_render_front_matter_fields() {
+        let plugin =
+            create(&json!({"keys": {"files": ["summary", "seo.lead"], "global": ["tagline"]}}))
+                .unwrap();
+        let mut file = File::new("body");
+        file.metadata.insert("summary".into(), json!("*short*"));
+        file.metadata
+            .insert("seo".into(), json!({"lead": "**big**"}));
+        file.metadata.insert("count".into(), json!(3));
+        let mut files: Files = [("a.md".to_string(), file)].into_iter().collect();
+        let mut site = Site::default();
+        site.metadata.insert("tagline".into(), json!("_hi_"));
+        plugin.run(&mut files, &mut site).unwrap();
+        let metadata = &files["a.html"].metadata;
+        assert_eq!(metadata["summary"], "<p><em>short</em></p>\n");
+        assert_eq!(metadata["seo"]["lead"], "<p><strong>big</strong></p>\n");
+        assert_eq!(metadata["count"], 3);
+        assert_eq!(site.metadata["tagline"], "<p><em>hi</em></p>\n");
+        let (files, _) = render_with(json!({"keys": ["title"]}), &[("b.md", "x")]);
+        assert!(files["b.html"].metadata.get("title").is_none());
+    }
+
+    #[test]
+    fn global_refs_resolve_reference_links() {
+        let (files, _) = render_with(
+            json!({"globalRefs": {"home": "https://example.com/"}}),
+            &[("a.md", "see [the site][home] and [missing][nope]\n")],
+        );
+        let out = html(&files, "a.html");
+        assert!(
+            out.contains("<a href=\"https://example.com/\">the site</a>"),
+            "{out}"
+        );
+        assert!(out.contains("[missing][nope]"), "{out}");
+    }
+
+    #[test]
+    fn pattern_option_and_naming() {
+        let (files, _) = render_with(
+            json!({"pattern": "*.txt"}),
+            &[("a.txt", "*x*"), ("b.md", "y")],
+        );
+        assert!(files.contains_key("a.html") && files.contains_key("b.md"));
+        assert_eq!(html_path("x/y.tar.md"), "x/y.tar.html");
+        assert_eq!(html_path("x.y/readme"), "x.y/readme.html");
+        assert_eq!(html_path(".hidden"), ".hidden.html");
+    }
+
+    #[test]
+    fn bom_is_dropped() {
+        let (files, _) = render_with(json!(null), &[("a.md", "\u{feff}# T\n")]);
+        assert_eq!(html(&files, "a.html"), "<h1 id=\"t\">T</h1>\n");
+    }
+
+    #[test]
+    fn non_utf8_is_an_error_naming_the_file() {
+        let plugin = create(&json!(null)).unwrap();
+        let mut files: Files = [("img.md".to_string(), File::new(vec![0xff, 0xfe]))]
+            .into_iter()
+            .collect();
+        let error = plugin.run(&mut files, &mut Site::default()).unwrap_err();
+        assert!(
+            error.to_string().starts_with("img.md: is not UTF-8"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_markdown_and_an_html_file_with_one_name_collide() {
+        let plugin = create(&json!(null)).unwrap();
+        let mut files: Files = [("a.html", "x"), ("a.md", "y")]
+            .into_iter()
+            .map(|(p, c)| (p.to_string(), File::new(c)))
+            .collect();
+        let error = plugin.run(&mut files, &mut Site::default()).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.contains("a.md") && message.contains("a.html"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn unknown_options_are_named() {
+        let error = create(&json!({"smartypant": true})).unwrap_err();
+        assert!(error.contains("unknown field `smartypant`"), "{error}");
+        let error = create(&json!({"engineOptions": {"mangle": true}})).unwrap_err();
+        assert!(error.contains("engineOptions"), "{error}");
+        let error = create(&json!({"pattern": 3})).unwrap_err();
+        assert!(error.contains("option `pattern`"), "{error}");
+    }
+}
