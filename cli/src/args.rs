@@ -36,6 +36,10 @@ pub struct BuildArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// Keep files marked `draft: true` (for the drafts plugin).
+    #[arg(long)]
+    pub drafts: bool,
+
     /// Print how long each step took and how many files it saw.
     #[arg(short, long, conflicts_with = "quiet")]
     pub verbose: bool,

@@ -44,7 +44,8 @@ fn load_pipeline(args: &BuildArgs) -> Result<Pipeline> {
     let config = Config::load(&config_path)?;
     let mut pipeline =
         Pipeline::from_config(config, root, &config_path, &ironsmith_plugins::registry())?
-            .force(args.force);
+            .force(args.force)
+            .drafts(args.drafts);
     if let Some(destination) = &args.destination {
         let destination = std::path::absolute(destination)
             .with_context(|| format!("{}: cannot resolve the path", destination.display()))?;

@@ -14,7 +14,10 @@
 //! # Ok::<(), String>(())
 //! ```
 
+mod data_file;
+pub mod drafts;
 pub mod markdown;
+pub mod metadata;
 mod slug;
 
 use ironsmith_core::Registry;
@@ -25,6 +28,12 @@ pub fn registry() -> Registry {
     registry
         .register(markdown::NAME, markdown::create)
         .alias("@metalsmith/markdown", markdown::NAME)
-        .alias("metalsmith-markdown", markdown::NAME);
+        .alias("metalsmith-markdown", markdown::NAME)
+        .register(drafts::NAME, drafts::create)
+        .alias("@metalsmith/drafts", drafts::NAME)
+        .alias("metalsmith-drafts", drafts::NAME)
+        .register(metadata::NAME, metadata::create)
+        .alias("@metalsmith/metadata", metadata::NAME)
+        .alias("metalsmith-metadata", metadata::NAME);
     registry
 }
