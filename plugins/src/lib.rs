@@ -14,6 +14,7 @@
 //! # Ok::<(), String>(())
 //! ```
 
+pub mod authors;
 mod data_file;
 pub mod drafts;
 pub mod markdown;
@@ -35,5 +36,6 @@ pub fn registry() -> Registry {
         .register(metadata::NAME, metadata::create)
         .alias("@metalsmith/metadata", metadata::NAME)
         .alias("metalsmith-metadata", metadata::NAME);
+    registry.register(authors::NAME, authors::create);
     registry
 }
