@@ -16,9 +16,11 @@
 
 pub mod authors;
 mod data_file;
+mod dates;
 pub mod drafts;
 pub mod markdown;
 pub mod metadata;
+pub mod permalinks;
 mod slug;
 
 use ironsmith_core::Registry;
@@ -37,5 +39,9 @@ pub fn registry() -> Registry {
         .alias("@metalsmith/metadata", metadata::NAME)
         .alias("metalsmith-metadata", metadata::NAME);
     registry.register(authors::NAME, authors::create);
+    registry
+        .register(permalinks::NAME, permalinks::create)
+        .alias("@metalsmith/permalinks", permalinks::NAME)
+        .alias("metalsmith-permalinks", permalinks::NAME);
     registry
 }

@@ -2,9 +2,53 @@
 
 use std::collections::HashMap;
 
-/// `Héllo, Wörld!` -> `hello-world`: readable ASCII, via the `slug` crate's transliteration.
+/// `Héllo, Wörld!` -> `hello-world`: readable ASCII (transliterated by `deunicode`),
+/// lowercase, words joined by `-`.
 pub fn slugify(text: &str) -> String {
-    slug::slugify(text)
+    slugify_with(text, &SlugStyle::default())
+}
+
+/// How a slug is spelled.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlugStyle {
+    /// Lowercase the result.
+    pub lower: bool,
+    /// What joins the words.
+    pub separator: String,
+}
+
+impl Default for SlugStyle {
+    fn default() -> Self {
+        SlugStyle {
+            lower: true,
+            separator: "-".into(),
+        }
+    }
+}
+
+/// A slug in the given style: runs of anything but ASCII letters and digits become one
+/// separator, none at either end.
+pub fn slugify_with(text: &str, style: &SlugStyle) -> String {
+    let ascii = deunicode::deunicode(text);
+    let mut slug = String::with_capacity(ascii.len());
+    let mut pending_separator = false;
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            if pending_separator && !slug.is_empty() {
+                slug.push_str(&style.separator);
+            }
+            pending_separator = false;
+            slug.push(if style.lower {
+                c.to_ascii_lowercase()
+            } else {
+                c
+            });
+        } else {
+            pending_separator = true;
+        }
+    }
+    slug
 }
 
 /// Hands out slugs that are unique within one page: `intro`, `intro-1`, `intro-2`.
@@ -43,6 +87,17 @@ mod tests {
     fn unicode_becomes_readable_ascii() {
         assert_eq!(slugify("Héllo, Wörld!"), "hello-world");
         assert_eq!(slugify("Zoë Lin's «notes»"), "zoe-lin-s-notes");
+        assert_eq!(slugify("  Rust: 2024 -- édition  "), "rust-2024-edition");
+        assert_eq!(slugify("東京"), "dong-jing");
+    }
+
+    #[test]
+    fn style_keeps_case_and_changes_the_separator() {
+        let style = SlugStyle {
+            lower: false,
+            separator: "_".into(),
+        };
+        assert_eq!(slugify_with("Hello Wörld", &style), "Hello_World");
     }
 
     #[test]

@@ -1,0 +1,594 @@
+//! `permalinks`: pretty URLs, with `@metalsmith/permalinks` 3.x options and semantics.
+//!
+//! `about.html` moves to `about/index.html` with `permalink: about`; a pattern such as
+//! `blog/:date/:title` builds the path from metadata. Every path built here comes from
+//! untrusted text and is checked before the file moves.
+
+use std::collections::HashMap;
+
+use ironsmith_core::{
+    check_output_path, parse_options, Error, File, FileError, Files, Pattern, Plugin, Site,
+};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::dates;
+use crate::slug::{slugify_with, SlugStyle};
+
+pub const NAME: &str = "permalinks";
+
+const DEFAULT_PATTERN: &str = ":dirname?/:basename";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default, rename_all = "camelCase")]
+pub struct Options {
+    /// Which files get a permalink.
+    #[serde(rename = "match")]
+    pub matches: Pattern,
+    /// `:key` placeholders (dotted key paths allowed; `:key?` may be missing), `/` separated.
+    pub pattern: String,
+    /// How dates in placeholders are written: `YYYY`, `YY`, `MM`, `M`, `DD`, `D` tokens.
+    pub date: String,
+    /// How placeholder values are slugged.
+    pub slug: SlugStyle,
+    /// `permalink` ends with `/`.
+    pub trailing_slash: bool,
+    /// The file name a permalink's folder gets.
+    pub directory_index: String,
+    /// What to do when two files get the same permalink.
+    pub duplicates: Duplicates,
+    /// Other patterns for files whose metadata matches: `[{match: {collection: posts}, pattern: ...}]`.
+    pub linksets: Vec<Linkset>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            matches: Pattern::new(&["**/*.html"]).unwrap_or_else(|_| unreachable!("a valid glob")),
+            pattern: DEFAULT_PATTERN.into(),
+            date: "YYYY/MM/DD".into(),
+            slug: SlugStyle::default(),
+            trailing_slash: false,
+            directory_index: "index.html".into(),
+            duplicates: Duplicates::Error,
+            linksets: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Duplicates {
+    /// Two files with one permalink is an error naming both.
+    #[default]
+    Error,
+    /// The later file gets `-1`, `-2`, ... appended.
+    Index,
+    /// The later file replaces the earlier one.
+    Overwrite,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Linkset {
+    /// Metadata the file must have (a list value matches when it contains the value).
+    #[serde(rename = "match")]
+    pub matches: Map<String, Value>,
+    pub pattern: String,
+    pub date: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Permalinks {
+    options: Options,
+}
+
+/// Options may also be the bare pattern string, as in `metalsmith.json`.
+pub fn create(options: &Value) -> Result<Box<dyn Plugin>, String> {
+    let options = match options {
+        Value::String(pattern) => Options {
+            pattern: pattern.clone(),
+            ..Options::default()
+        },
+        other => parse_options(other)?,
+    };
+    if options.directory_index.contains('/') || options.directory_index.is_empty() {
+        return Err("option `directoryIndex` must be a file name such as `index.html`".into());
+    }
+    Ok(Box::new(Permalinks { options }))
+}
+
+impl Plugin for Permalinks {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    fn run(&self, files: &mut Files, _site: &mut Site) -> Result<(), Error> {
+        let mut targets: HashMap<usize, String> = HashMap::new();
+        let mut errors = Vec::new();
+        for (index, (path, file)) in files.iter_mut().enumerate() {
+            if !self.options.matches.is_match(path) {
+                continue;
+            }
+            match self.permalink_of(path, file) {
+                Ok(Some(permalink)) => {
+                    let shown = if self.options.trailing_slash && !permalink.is_empty() {
+                        format!("{permalink}/")
+                    } else {
+                        permalink.clone()
+                    };
+                    file.metadata.insert("permalink".into(), shown.into());
+                    targets.insert(index, permalink);
+                }
+                Ok(None) => {}
+                Err(error) => errors.push(Error::file(file.display_path(path), error)),
+            }
+        }
+        if let Some(error) = Error::from_many(errors) {
+            return Err(error);
+        }
+        self.move_files(files, targets)
+    }
+}
+
+impl Permalinks {
+    /// The file's permalink (no leading or trailing `/`), or `None` for `permalink: false`.
+    fn permalink_of(&self, path: &str, file: &File) -> Result<Option<String>, FileError> {
+        match file.metadata.get("permalink") {
+            Some(Value::Bool(false)) => return Ok(None),
+            Some(Value::String(written)) => {
+                let permalink = written.trim_matches('/').to_string();
+                check_permalink(&permalink, "permalink")?;
+                return Ok(Some(permalink));
+            }
+            Some(Value::Null) | None => {}
+            Some(other) => {
+                return Err(FileError::new(format!(
+                    "`permalink` must be a path or false, found `{other}`"
+                )))
+            }
+        }
+        let (dirname, basename) = split_path(path);
+        let linkset = self
+            .options
+            .linksets
+            .iter()
+            .find(|set| matches(&set.matches, &file.metadata));
+        if linkset.is_none() && basename == "index" {
+            return Ok(Some(dirname.to_string()));
+        }
+        let (pattern, date) = match linkset {
+            Some(set) => (
+                &set.pattern,
+                set.date.as_deref().unwrap_or(&self.options.date),
+            ),
+            None => (&self.options.pattern, self.options.date.as_str()),
+        };
+        let permalink = self.expand(pattern, date, dirname, basename, &file.metadata)?;
+        check_permalink(&permalink, &format!("pattern `{pattern}`"))?;
+        Ok(Some(permalink))
+    }
+
+    /// Fills in a pattern's placeholders; a segment whose optional values are all missing goes.
+    fn expand(
+        &self,
+        pattern: &str,
+        date_format: &str,
+        dirname: &str,
+        basename: &str,
+        metadata: &Map<String, Value>,
+    ) -> Result<String, FileError> {
+        let mut segments = Vec::new();
+        for segment in pattern.split('/') {
+            let mut out = String::new();
+            let mut rest = segment;
+            while let Some(start) = rest.find(':') {
+                out.push_str(&rest[..start]);
+                let name_len = rest[start + 1..]
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                    .unwrap_or(rest.len() - start - 1);
+                let name = rest[start + 1..start + 1 + name_len].trim_end_matches('.');
+                let mut end = start + 1 + name.len();
+                let optional = rest[end..].starts_with('?');
+                if optional {
+                    end += 1;
+                }
+                if name.is_empty() {
+                    out.push(':');
+                    rest = &rest[start + 1..];
+                    continue;
+                }
+                let value = match name {
+                    "dirname" => Some(dirname.to_string()).filter(|d| !d.is_empty()),
+                    "basename" => Some(basename.to_string()),
+                    _ => lookup(metadata, name).and_then(|v| self.placeholder(v, date_format)),
+                };
+                match value {
+                    Some(value) => out.push_str(&value),
+                    None if optional => {}
+                    None => {
+                        return Err(FileError::new(format!(
+                            "permalink pattern `{pattern}` needs `{name}`, which this file does not have: \
+                             add it to the front matter, or write `:{name}?` to make it optional"
+                        )))
+                    }
+                }
+                rest = &rest[end..];
+            }
+            out.push_str(rest);
+            if !out.is_empty() {
+                segments.push(out);
+            }
+        }
+        Ok(segments.join("/"))
+    }
+
+    /// A metadata value as it appears in a path: dates formatted, text slugged.
+    fn placeholder(&self, value: &Value, date_format: &str) -> Option<String> {
+        let text = match value {
+            Value::String(text) => match dates::parse(text) {
+                Some(date) => return Some(format_date(&date, date_format)),
+                None => text.clone(),
+            },
+            Value::Number(number) => number.to_string(),
+            Value::Bool(flag) => flag.to_string(),
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|item| {
+                    item.as_str()
+                        .map(str::to_string)
+                        .or_else(|| item.as_number().map(|n| n.to_string()))
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+            Value::Null | Value::Object(_) => return None,
+        };
+        Some(slugify_with(&text, &self.options.slug)).filter(|slug| !slug.is_empty())
+    }
+
+    /// Moves each file to `<permalink>/<directoryIndex>`, resolving duplicates as configured.
+    fn move_files(
+        &self,
+        files: &mut Files,
+        mut targets: HashMap<usize, String>,
+    ) -> Result<(), Error> {
+        let old = std::mem::take(files);
+        files.reserve(old.len());
+        let mut shown: HashMap<String, String> = HashMap::new();
+        let mut errors = Vec::new();
+        for (index, (path, mut file)) in old.into_iter().enumerate() {
+            let display = file.display_path(&path);
+            let Some(mut permalink) = targets.remove(&index) else {
+                shown.insert(path.clone(), display);
+                files.insert(path, file);
+                continue;
+            };
+            let mut target = self.target(&permalink);
+            if files.contains_key(&target) {
+                match self.options.duplicates {
+                    Duplicates::Error => {
+                        errors.push(Error::file(
+                            &display,
+                            FileError::new(format!(
+                                "has the permalink `{permalink}`, as does {}: give one of them another `permalink`, \
+                                 or set the `duplicates` option to `index` or `overwrite`",
+                                shown.get(&target).map_or(target.as_str(), String::as_str)
+                            )),
+                        ));
+                        continue;
+                    }
+                    Duplicates::Overwrite => {
+                        files.shift_remove(&target);
+                    }
+                    Duplicates::Index => {
+                        let base = permalink.clone();
+                        let mut n = 1;
+                        while files.contains_key(&target) {
+                            permalink = format!("{base}-{n}");
+                            target = self.target(&permalink);
+                            n += 1;
+                        }
+                        let link = if self.options.trailing_slash {
+                            format!("{permalink}/")
+                        } else {
+                            permalink.clone()
+                        };
+                        file.metadata.insert("permalink".into(), link.into());
+                    }
+                }
+            }
+            shown.insert(target.clone(), display);
+            files.insert(target, file);
+        }
+        match Error::from_many(errors) {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
+    fn target(&self, permalink: &str) -> String {
+        if permalink.is_empty() {
+            self.options.directory_index.clone()
+        } else {
+            format!("{permalink}/{}", self.options.directory_index)
+        }
+    }
+}
+
+/// A permalink from front matter or a pattern must stay inside the destination.
+fn check_permalink(permalink: &str, from: &str) -> Result<(), FileError> {
+    if permalink.is_empty() {
+        return Ok(());
+    }
+    check_output_path(permalink).map_err(|reason| FileError::new(format!("{from}: {reason}")))
+}
+
+/// (`posts/2024`, `hello`) for `posts/2024/hello.html`.
+fn split_path(path: &str) -> (&str, &str) {
+    let (dirname, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let basename = match name.rfind('.') {
+        Some(dot) if dot > 0 => &name[..dot],
+        _ => name,
+    };
+    (dirname, basename)
+}
+
+/// The value at a dotted key path.
+fn lookup<'a>(metadata: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    let mut parts = key.split('.');
+    let mut value = metadata.get(parts.next()?)?;
+    for part in parts {
+        value = value.get(part)?;
+    }
+    Some(value)
+}
+
+/// Whether metadata has every key-value pair of a linkset's `match`.
+fn matches(wanted: &Map<String, Value>, metadata: &Map<String, Value>) -> bool {
+    wanted
+        .iter()
+        .all(|(key, want)| match lookup(metadata, key) {
+            Some(Value::Array(items)) => items.contains(want),
+            Some(have) => have == want,
+            None => false,
+        })
+}
+
+/// Metalsmith's date tokens (`YYYY/MM/DD`) over a parsed date.
+fn format_date(date: &chrono::DateTime<chrono::FixedOffset>, format: &str) -> String {
+    use chrono::Datelike;
+    let mut out = String::new();
+    let mut rest = format;
+    while !rest.is_empty() {
+        let (piece, len) = if rest.starts_with("YYYY") {
+            (format!("{:04}", date.year()), 4)
+        } else if rest.starts_with("YY") {
+            (format!("{:02}", date.year() % 100), 2)
+        } else if rest.starts_with("MM") {
+            (format!("{:02}", date.month()), 2)
+        } else if rest.starts_with('M') {
+            (date.month().to_string(), 1)
+        } else if rest.starts_with("DD") {
+            (format!("{:02}", date.day()), 2)
+        } else if rest.starts_with('D') {
+            (date.day().to_string(), 1)
+        } else {
+            let c = rest.chars().next().unwrap_or_default();
+            (c.to_string(), c.len_utf8())
+        };
+        out.push_str(&piece);
+        rest = &rest[len..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn page(metadata: Value) -> File {
+        let mut file = File::new("x");
+        if let Value::Object(map) = metadata {
+            file.metadata = map;
+        }
+        file
+    }
+
+    fn run(options: Value, pages: Vec<(&str, Value)>) -> Result<Files, Error> {
+        let mut files: Files = pages
+            .into_iter()
+            .map(|(p, m)| (p.to_string(), page(m)))
+            .collect();
+        create(&options)
+            .map_err(Error::Message)?
+            .run(&mut files, &mut Site::default())?;
+        Ok(files)
+    }
+
+    fn paths(files: &Files) -> Vec<&str> {
+        files.keys().map(String::as_str).collect()
+    }
+
+    #[test]
+    fn default_pattern_gives_pretty_urls_and_keeps_index_files() {
+        let files = run(
+            json!(null),
+            vec![
+                ("index.html", json!({})),
+                ("about.html", json!({})),
+                ("posts/hello.html", json!({})),
+                ("docs/index.html", json!({})),
+                ("style.css", json!({})),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            paths(&files),
+            [
+                "index.html",
+                "about/index.html",
+                "posts/hello/index.html",
+                "docs/index.html",
+                "style.css"
+            ]
+        );
+        assert_eq!(files["index.html"].metadata["permalink"], "");
+        assert_eq!(files["about/index.html"].metadata["permalink"], "about");
+        assert_eq!(files["docs/index.html"].metadata["permalink"], "docs");
+        assert!(files["style.css"].metadata.get("permalink").is_none());
+    }
+
+    #[test]
+    fn placeholders_slug_values_and_format_dates() {
+        let files = run(
+            json!({"pattern": "blog/:date/:title", "date": "YYYY/MM"}),
+            vec![(
+                "a.html",
+                json!({"title": "Héllo Wörld!", "date": "2024-03-05T10:00:00Z"}),
+            )],
+        )
+        .unwrap();
+        assert_eq!(paths(&files), ["blog/2024/03/hello-world/index.html"]);
+    }
+
+    #[test]
+    fn bare_string_options_are_the_pattern_and_key_paths_work() {
+        let files = run(
+            json!(":author.name/:title"),
+            vec![(
+                "a.html",
+                json!({"title": "T", "author": {"name": "Zoë Lin"}}),
+            )],
+        )
+        .unwrap();
+        assert_eq!(paths(&files), ["zoe-lin/t/index.html"]);
+    }
+
+    #[test]
+    fn optional_placeholders_drop_their_segment() {
+        let files = run(
+            json!({"pattern": ":category?/:title"}),
+            vec![
+                ("a.html", json!({"title": "A"})),
+                ("b.html", json!({"title": "B", "category": "News"})),
+            ],
+        )
+        .unwrap();
+        assert_eq!(paths(&files), ["a/index.html", "news/b/index.html"]);
+    }
+
+    #[test]
+    fn a_missing_required_key_is_an_error_naming_it() {
+        let error = run(json!({"pattern": ":title"}), vec![("a.html", json!({}))]).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.starts_with("a.html: permalink pattern `:title` needs `title`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn front_matter_permalink_and_false() {
+        let files = run(
+            json!(null),
+            vec![
+                ("a.html", json!({"permalink": "/custom/place/"})),
+                ("b.html", json!({"permalink": false})),
+            ],
+        )
+        .unwrap();
+        assert_eq!(paths(&files), ["custom/place/index.html", "b.html"]);
+        assert_eq!(
+            files["custom/place/index.html"].metadata["permalink"],
+            "custom/place"
+        );
+    }
+
+    #[test]
+    fn untrusted_permalinks_cannot_leave_the_destination() {
+        for bad in ["../../etc/passwd", "a/../../b", "a\\b", "a\0b", "a/./b"] {
+            let error = run(json!(null), vec![("a.html", json!({"permalink": bad}))]).unwrap_err();
+            assert!(
+                error.to_string().starts_with("a.html: permalink:"),
+                "{bad:?}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn trailing_slash_and_directory_index() {
+        let files = run(
+            json!({"trailingSlash": true, "directoryIndex": "index.htm"}),
+            vec![("a.html", json!({}))],
+        )
+        .unwrap();
+        assert_eq!(paths(&files), ["a/index.htm"]);
+        assert_eq!(files["a/index.htm"].metadata["permalink"], "a/");
+        assert!(create(&json!({"directoryIndex": "../x"})).is_err());
+    }
+
+    #[test]
+    fn duplicates_error_index_and_overwrite() {
+        let pages = || {
+            vec![
+                ("a.html", json!({"title": "Same", "n": 1})),
+                ("b.html", json!({"title": "Same", "n": 2})),
+            ]
+        };
+        let error = run(json!({"pattern": ":title"}), pages()).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.starts_with("b.html: has the permalink `same`, as does a.html"),
+            "{message}"
+        );
+
+        let files = run(json!({"pattern": ":title", "duplicates": "index"}), pages()).unwrap();
+        assert_eq!(paths(&files), ["same/index.html", "same-1/index.html"]);
+        assert_eq!(files["same-1/index.html"].metadata["permalink"], "same-1");
+
+        let files = run(
+            json!({"pattern": ":title", "duplicates": "overwrite"}),
+            pages(),
+        )
+        .unwrap();
+        assert_eq!(paths(&files), ["same/index.html"]);
+        assert_eq!(files["same/index.html"].metadata["n"], 2);
+    }
+
+    #[test]
+    fn linksets_pick_a_pattern_by_metadata() {
+        let files = run(
+            json!({"linksets": [{"match": {"collection": "posts"}, "pattern": "blog/:date/:title", "date": "YYYY"}]}),
+            vec![
+                ("about.html", json!({})),
+                ("p.html", json!({"collection": ["posts"], "title": "P", "date": "2023-01-02"})),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            paths(&files),
+            ["about/index.html", "blog/2023/p/index.html"]
+        );
+    }
+
+    #[test]
+    fn slug_options_apply() {
+        let files = run(
+            json!({"pattern": ":title", "slug": {"lower": false, "separator": "_"}}),
+            vec![("a.html", json!({"title": "Hello World"}))],
+        )
+        .unwrap();
+        assert_eq!(paths(&files), ["Hello_World/index.html"]);
+    }
+
+    #[test]
+    fn unknown_options_are_refused() {
+        assert!(create(&json!({"patern": ":title"}))
+            .unwrap_err()
+            .contains("patern"));
+        assert!(create(&json!({"duplicates": "merge"}))
+            .unwrap_err()
+            .contains("duplicates"));
+    }
+}
