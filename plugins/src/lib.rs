@@ -15,6 +15,7 @@
 //! ```
 
 pub mod authors;
+pub mod collections;
 mod data_file;
 mod dates;
 pub mod drafts;
@@ -42,6 +43,9 @@ pub fn registry() -> Registry {
     registry
         .register(permalinks::NAME, permalinks::create)
         .alias("@metalsmith/permalinks", permalinks::NAME)
-        .alias("metalsmith-permalinks", permalinks::NAME);
+        .alias("metalsmith-permalinks", permalinks::NAME)
+        .register(collections::NAME, collections::create)
+        .alias("@metalsmith/collections", collections::NAME)
+        .alias("metalsmith-collections", collections::NAME);
     registry
 }

@@ -349,6 +349,8 @@ fn matches(wanted: &Map<String, Value>, metadata: &Map<String, Value>) -> bool {
         .iter()
         .all(|(key, want)| match lookup(metadata, key) {
             Some(Value::Array(items)) => items.contains(want),
+            // After `collections`, `collection` maps each collection's name to its links.
+            Some(Value::Object(map)) => want.as_str().is_some_and(|name| map.contains_key(name)),
             Some(have) => have == want,
             None => false,
         })
@@ -563,12 +565,17 @@ mod tests {
             vec![
                 ("about.html", json!({})),
                 ("p.html", json!({"collection": ["posts"], "title": "P", "date": "2023-01-02"})),
+                ("q.html", json!({"collection": {"posts": {}}, "title": "Q", "date": "2023-01-03"})),
             ],
         )
         .unwrap();
         assert_eq!(
             paths(&files),
-            ["about/index.html", "blog/2023/p/index.html"]
+            [
+                "about/index.html",
+                "blog/2023/p/index.html",
+                "blog/2023/q/index.html"
+            ]
         );
     }
 
