@@ -18,6 +18,7 @@ pub mod authors;
 pub mod collections;
 mod data_file;
 mod dates;
+pub mod default_values;
 pub mod drafts;
 pub mod markdown;
 pub mod metadata;
@@ -46,6 +47,9 @@ pub fn registry() -> Registry {
         .alias("metalsmith-permalinks", permalinks::NAME)
         .register(collections::NAME, collections::create)
         .alias("@metalsmith/collections", collections::NAME)
-        .alias("metalsmith-collections", collections::NAME);
+        .alias("metalsmith-collections", collections::NAME)
+        .register(default_values::NAME, default_values::create)
+        .alias("@metalsmith/default-values", default_values::NAME)
+        .alias("metalsmith-default-values", default_values::NAME);
     registry
 }
