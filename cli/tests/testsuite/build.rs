@@ -1,0 +1,129 @@
+//! Sites that build: the output tree must equal the fixture's `expected/` folder.
+
+use crate::support::SiteTest;
+
+#[test]
+fn basic() {
+    let mut test = SiteTest::new("fixtures/basic");
+    // Set here rather than trusted to the checkout: git keeps only the executable bit.
+    #[cfg(unix)]
+    test.set_mode("src/bin/deploy.sh", 0o755)
+        .set_mode("src/robots.txt", 0o644);
+    test.build().assert_success().assert_tree("expected");
+
+    // Blessing copies the output into expected/, so check the image against its source too.
+    assert_eq!(
+        test.read("src/images/pixel.png"),
+        test.read("build/images/pixel.png"),
+        "the PNG must pass through byte for byte"
+    );
+    assert!(
+        test.path("build/.ironsmith-output").is_file(),
+        "every build marks its output"
+    );
+    #[cfg(unix)]
+    {
+        assert_eq!(
+            test.mode("build/bin/deploy.sh"),
+            0o755,
+            "the executable stays executable"
+        );
+        assert_eq!(test.mode("build/robots.txt"), 0o644);
+    }
+}
+
+#[test]
+fn metalsmith_json() {
+    SiteTest::new("fixtures/metalsmith-json")
+        .build()
+        .assert_success()
+        .assert_tree("expected");
+}
+
+#[test]
+fn layouts() {
+    SiteTest::new("fixtures/layouts")
+        .build()
+        .assert_success()
+        .assert_tree("expected");
+}
+
+#[test]
+fn frontmatter_off() {
+    SiteTest::new("fixtures/frontmatter-off")
+        .build()
+        .assert_success()
+        .assert_tree("expected");
+}
+
+#[test]
+fn clean_false() {
+    SiteTest::new("fixtures/clean-false")
+        // An earlier build's output: the marker, a page this build rewrites, and pages it
+        // does not produce, which must stay.
+        .write("build/.ironsmith-output", "")
+        .write("build/index.html", "<h1>Home, before</h1>\n")
+        .write("build/old.html", "<p>from an earlier build</p>\n")
+        .write(
+            "build/archive/2019/index.html",
+            "<p>an old archive page</p>\n",
+        )
+        .build()
+        .assert_success()
+        .assert_tree("expected");
+}
+
+#[test]
+fn clean_true_keeps_version_control_files() {
+    let mut test = SiteTest::new("fixtures/clean-true");
+    // An earlier build's output inside a git checkout (people deploy from one). No
+    // expected/ folder here: git cannot commit a `.git` folder inside a fixture.
+    test.write("build/.ironsmith-output", "")
+        .write("build/.git/HEAD", "ref: refs/heads/main\n")
+        .write("build/.gitignore", "*.tmp\n")
+        .write("build/stale.html", "<p>gone after a clean build</p>\n")
+        .build()
+        .assert_success();
+    assert_eq!(test.read_text("build/.git/HEAD"), "ref: refs/heads/main\n");
+    assert_eq!(test.read_text("build/.gitignore"), "*.tmp\n");
+    assert_eq!(
+        test.read_text("build/index.html"),
+        "<h1 id=\"home\">Home</h1>\n"
+    );
+    assert!(
+        !test.path("build/stale.html").exists(),
+        "a clean build removes stale files"
+    );
+}
+
+#[test]
+fn config_flag() {
+    let mut test = SiteTest::new("fixtures/config-flag");
+    // Relative to the current folder (around the site); the file's folder is the site root.
+    test.output("deploy/public")
+        .run(&["build", "--config", "site/deploy/production.yaml"])
+        .assert_success()
+        .assert_tree("expected");
+    assert!(
+        !test.path("wrong-output").exists(),
+        "the site's own ironsmith.yaml was used"
+    );
+}
+
+#[test]
+fn destination_flag() {
+    let mut test = SiteTest::new("fixtures/destination-flag");
+    // Commands run in the folder around the site, so `out` is `<site>/../out`.
+    test.output("../out")
+        .build_with(&["--destination", "out"])
+        .assert_success()
+        .assert_tree("expected");
+    assert!(
+        !test.path("out").exists(),
+        "--destination is not relative to the site"
+    );
+    assert!(
+        !test.path("public").exists(),
+        "the configured destination was used"
+    );
+}
