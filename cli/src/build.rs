@@ -19,9 +19,10 @@ pub fn run(args: &BuildArgs) -> Result<()> {
     }
     if !args.quiet {
         report::print_warnings(&build.warnings);
+        let count = build.files.len();
         eprintln!(
-            "built {} files into {} in {:.2} s",
-            build.files.len(),
+            "built {count} file{} into {} in {:.2} s",
+            if count == 1 { "" } else { "s" },
             destination.display(),
             started.elapsed().as_secs_f64()
         );

@@ -42,6 +42,9 @@ pub struct Config {
     /// The chain, in order.
     #[serde(default)]
     pub plugins: PluginList,
+    /// The file's text, kept to point option errors at their line.
+    #[serde(skip)]
+    text: String,
 }
 
 fn default_source() -> PathBuf {
@@ -62,6 +65,18 @@ pub struct PluginSpec {
     pub name: String,
     /// `null` for a bare name; otherwise whatever the configuration gave (a map, `true`, a string).
     pub options: serde_json::Value,
+    /// The entry's line in the configuration file, for error messages.
+    pub line: Option<usize>,
+}
+
+impl PluginSpec {
+    pub fn new(name: impl Into<String>, options: serde_json::Value) -> Self {
+        PluginSpec {
+            name: name.into(),
+            options,
+            line: None,
+        }
+    }
 }
 
 /// The chain as written: a list of `name` or `{name: options}` entries, or Metalsmith's
@@ -99,7 +114,7 @@ impl<'de> Visitor<'de> for PluginListVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PluginList, A::Error> {
         let mut plugins = Vec::new();
         while let Some((name, options)) = map.next_entry::<String, serde_json::Value>()? {
-            plugins.push(PluginSpec { name, options });
+            plugins.push(PluginSpec::new(name, options));
         }
         Ok(PluginList(plugins))
     }
@@ -107,13 +122,10 @@ impl<'de> Visitor<'de> for PluginListVisitor {
 
 fn spec_from_entry(entry: serde_json::Value) -> Result<PluginSpec, String> {
     match entry {
-        serde_json::Value::String(name) => Ok(PluginSpec {
-            name,
-            options: serde_json::Value::Null,
-        }),
+        serde_json::Value::String(name) => Ok(PluginSpec::new(name, serde_json::Value::Null)),
         serde_json::Value::Object(map) if map.len() == 1 => {
             let (name, options) = map.into_iter().next().ok_or("empty plugin entry")?;
-            Ok(PluginSpec { name, options })
+            Ok(PluginSpec::new(name, options))
         }
         serde_json::Value::Object(map) => Err(format!(
             "each plugin entry names one plugin, found {} ({}): start each with its own `- `",
@@ -141,8 +153,12 @@ impl Config {
         let shown = path.display().to_string();
         let is_json = path.extension().is_some_and(|ext| ext == "json");
         let (message, location) = if is_json {
-            match serde_json::from_str(text) {
-                Ok(config) => return Ok(config),
+            match serde_json::from_str::<Config>(text) {
+                Ok(mut config) => {
+                    locate_plugins(text, &mut config.plugins.0);
+                    config.text = text.to_string();
+                    return Ok(config);
+                }
                 Err(e) => {
                     let location = (e.line() > 0).then(|| Location {
                         line: e.line(),
@@ -157,8 +173,12 @@ impl Config {
                 }
             }
         } else {
-            match yaml::from_str(text) {
-                Ok(config) => return Ok(config),
+            match yaml::from_str::<Config>(text) {
+                Ok(mut config) => {
+                    locate_plugins(text, &mut config.plugins.0);
+                    config.text = text.to_string();
+                    return Ok(config);
+                }
                 Err(e) => (e.message, e.location),
             }
         };
@@ -169,6 +189,20 @@ impl Config {
         })
     }
 
+    /// Where an error about a plugin entry points: the entry's line, or the line of the
+    /// option the message names (`option `a.b``) below it.
+    pub fn locate(&self, spec: &PluginSpec, message: &str) -> Option<Location> {
+        let entry = spec.line?;
+        let option = message
+            .split_once("option `")
+            .and_then(|(_, rest)| rest.split_once('`'))
+            .and_then(|(path, _)| path.rsplit('.').next());
+        let line = option
+            .and_then(|key| line_of_key(&self.text, entry, key))
+            .unwrap_or(entry);
+        Some(Location { line, column: 1 })
+    }
+
     /// The configuration file in `dir`, if there is one.
     pub fn find(dir: &Path) -> Option<PathBuf> {
         CONFIG_FILES
@@ -176,6 +210,53 @@ impl Config {
             .map(|name| dir.join(name))
             .find(|path| path.is_file())
     }
+}
+
+/// Finds each plugin entry's line: the first line, after the previous entry's and after the
+/// `plugins` key, that names it as a key or a list item.
+fn locate_plugins(text: &str, specs: &mut [PluginSpec]) {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(mut cursor) = lines.iter().position(|line| {
+        line.trim_start()
+            .trim_start_matches('"')
+            .starts_with("plugins")
+    }) else {
+        return;
+    };
+    for spec in specs {
+        let name = spec.name.as_str();
+        let found = lines[cursor..].iter().position(|line| {
+            let entry = line
+                .trim_start()
+                .trim_start_matches("- ")
+                .trim_start_matches(['{', ' ']);
+            let entry = entry.trim_start_matches('"').trim_start_matches('\'');
+            entry.strip_prefix(name).is_some_and(|rest| {
+                let rest = rest.trim_start_matches(['"', '\'']).trim_start();
+                rest.is_empty() || rest.starts_with(':') || rest.starts_with(',')
+            })
+        });
+        if let Some(offset) = found {
+            cursor += offset;
+            spec.line = Some(cursor + 1);
+        }
+    }
+}
+
+/// The line of `key:` (or `"key":`) at or after `from` (1-based), for an option error.
+fn line_of_key(text: &str, from: usize, key: &str) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .find(|(_, line)| {
+            let line = line
+                .trim_start()
+                .trim_start_matches("- ")
+                .trim_start_matches(['{', ' ', '"']);
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start_matches('"').trim_start().starts_with(':'))
+        })
+        .map(|(index, _)| index + 1)
 }
 
 #[cfg(test)]
@@ -238,6 +319,32 @@ mod tests {
         assert!(
             error.to_string().starts_with("metalsmith.json:2:"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn plugin_entries_know_their_line() {
+        let config = parse(
+            "source: src\nplugins:\n  - drafts\n  - markdown:\n      smartypants: true\n  - layouts: {default: a.hbs}\n",
+            "ironsmith.yaml",
+        )
+        .unwrap();
+        let lines: Vec<_> = config.plugins.0.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [Some(3), Some(4), Some(6)]);
+        let config = parse(
+            "{\n  \"plugins\": [\n    {\"@metalsmith/markdown\": {}},\n    {\"@metalsmith/layouts\": {}}\n  ]\n}",
+            "metalsmith.json",
+        )
+        .unwrap();
+        let lines: Vec<_> = config.plugins.0.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [Some(3), Some(4)]);
+        assert_eq!(
+            line_of_key(
+                "a:\n  - markdown:\n      smartypants: x\n",
+                2,
+                "smartypants"
+            ),
+            Some(3)
         );
     }
 

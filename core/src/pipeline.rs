@@ -102,9 +102,11 @@ impl Pipeline {
             match registry.create(spec) {
                 Ok(Some(plugin)) => plugins.push(plugin),
                 Ok(None) => {}
-                Err(message) => {
-                    errors.push(Error::config(config_path.display().to_string(), message))
-                }
+                Err(message) => errors.push(Error::Config {
+                    path: config_path.display().to_string(),
+                    location: config.locate(spec, &message),
+                    message,
+                }),
             }
         }
         if let Some(error) = Error::from_many(errors) {

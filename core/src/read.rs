@@ -47,9 +47,20 @@ pub fn read_folder(source: &Path, options: &ReadOptions) -> Result<Files, Error>
     Ok(entries.into_iter().collect())
 }
 
+/// Why the source folder cannot be read; a missing one says how to fix it.
+pub(crate) fn source_error(source: &Path, error: std::io::Error) -> Error {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => Error::Message(format!(
+            "{}: the source folder does not exist: create it, or set `source` in the configuration",
+            source.display()
+        )),
+        _ => Error::io(source, error),
+    }
+}
+
 /// The files under `source` as (key, path) pairs, skipping ignored paths.
 fn list_files(source: &Path, ignore: Option<&Pattern>) -> Result<Vec<(String, PathBuf)>, Error> {
-    let metadata = fs::metadata(source).map_err(|e| Error::io(source, e))?;
+    let metadata = fs::metadata(source).map_err(|e| source_error(source, e))?;
     if !metadata.is_dir() {
         return Err(Error::Message(format!(
             "{}: the source is not a folder",

@@ -89,10 +89,7 @@ mod tests {
     }
 
     fn spec(name: &str, options: serde_json::Value) -> PluginSpec {
-        PluginSpec {
-            name: name.into(),
-            options,
-        }
+        PluginSpec::new(name, options)
     }
 
     #[test]

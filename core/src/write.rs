@@ -38,7 +38,7 @@ pub fn check_destination(
     destination: &Path,
     force: bool,
 ) -> Result<(), Error> {
-    let source = fs::canonicalize(source).map_err(|e| Error::io(source, e))?;
+    let source = fs::canonicalize(source).map_err(|e| crate::read::source_error(source, e))?;
     let root = fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
     let target = canonical_even_if_missing(destination)?;
     let shown = destination.display();
