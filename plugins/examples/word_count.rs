@@ -24,7 +24,9 @@ impl Plugin for WordCount {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = std::env::args().nth(1).unwrap_or_else(|| "site-example".into());
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "site-example".into());
     let build = Pipeline::new(dir)
         .destination("build-word-count")
         .use_plugin(WordCount {

@@ -8,7 +8,7 @@
 //! use ironsmith_core::{PluginSpec, Registry};
 //!
 //! let registry: Registry = ironsmith_plugins::registry();
-//! let spec = PluginSpec { name: "@metalsmith/markdown".into(), options: serde_json::json!({}) };
+//! let spec = PluginSpec::new("@metalsmith/markdown", serde_json::json!({}));
 //! let plugin = registry.create(&spec)?.expect("enabled");
 //! assert_eq!(plugin.name(), "markdown");
 //! # Ok::<(), String>(())
@@ -20,6 +20,7 @@ mod data_file;
 mod dates;
 pub mod default_values;
 pub mod drafts;
+pub mod layouts;
 pub mod markdown;
 pub mod metadata;
 pub mod permalinks;
@@ -51,5 +52,9 @@ pub fn registry() -> Registry {
         .register(default_values::NAME, default_values::create)
         .alias("@metalsmith/default-values", default_values::NAME)
         .alias("metalsmith-default-values", default_values::NAME);
+    registry
+        .register(layouts::NAME, layouts::create)
+        .alias("@metalsmith/layouts", layouts::NAME)
+        .alias("metalsmith-layouts", layouts::NAME);
     registry
 }

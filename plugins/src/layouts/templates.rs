@@ -1,0 +1,356 @@
+//! A build's templates: helpers and partials, then the layouts pages use, each read and
+//! compiled once per run (the dev server rebuilds in one process, so nothing is kept
+//! between runs), with partial calls inlined.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use handlebars::template::Template;
+use handlebars::{
+    Context, Handlebars, Output, RenderContext, RenderError, RenderErrorReason, Renderable,
+};
+use ironsmith_core::{Error, FileError, Location, Site};
+use walkdir::WalkDir;
+
+use super::inline::{self, Inliner, Partial};
+use super::names::{self, Catalog};
+use super::options::Options;
+use super::{helpers, scripts};
+
+/// A compiled layout.
+#[derive(Debug)]
+pub struct Layout {
+    template: Template,
+    /// The file, for errors.
+    path: String,
+    /// The template's size: what a page's output adds to its contents, roughly.
+    size: usize,
+}
+
+/// Which pages use a layout, so an error in it can name one.
+#[derive(Debug)]
+pub struct Usage {
+    first_page: String,
+    pages: usize,
+}
+
+impl Usage {
+    pub fn new(first_page: String) -> Self {
+        Usage {
+            first_page,
+            pages: 0,
+        }
+    }
+
+    pub fn add(&mut self) {
+        self.pages += 1;
+    }
+
+    /// Adds the pages that use the layout to an error about it.
+    fn blame(&self, error: Error) -> Error {
+        let Error::File {
+            path,
+            location,
+            message,
+        } = error
+        else {
+            return error;
+        };
+        let others = match self.pages.saturating_sub(1) {
+            0 => String::new(),
+            1 => " and 1 other page".to_string(),
+            n => format!(" and {n} other pages"),
+        };
+        Error::File {
+            path,
+            location,
+            message: format!("{message} (the layout of {}{others})", self.first_page),
+        }
+    }
+}
+
+/// Everything a run renders with.
+#[derive(Debug)]
+pub struct Templates {
+    registry: Handlebars<'static>,
+    layouts: HashMap<String, Layout>,
+    /// Partial name -> its file, for errors.
+    partial_files: HashMap<String, String>,
+    partials_folder: String,
+}
+
+impl Templates {
+    /// Loads helpers and partials (any error in them fails the run) and the `wanted`
+    /// layouts; an error in a layout is returned beside the templates, naming a page that
+    /// uses it, and that layout's pages are left unrendered.
+    pub fn load(
+        site: &Site,
+        options: &Options,
+        catalog: &Catalog,
+        wanted: &BTreeMap<String, Usage>,
+    ) -> Result<(Templates, Vec<Error>), Error> {
+        let mut registry = Handlebars::new();
+        registry.set_strict_mode(options.engine_options.strict);
+        if options.engine_options.no_escape {
+            registry.register_escape_fn(handlebars::no_escape);
+        }
+        helpers::register(&mut registry);
+        inline::register(&mut registry);
+        let (helpers_folder, required) = options.helpers_folder();
+        scripts::register(&mut registry, &site.resolve(helpers_folder), required)?;
+
+        let (partials_folder, required) = options.partials_folder();
+        let partials_path = site.resolve(&partials_folder);
+        let mut sources = read_partials(&partials_path, required)?;
+        for (name, text) in options.inline_partials().into_iter().flatten() {
+            sources.insert(
+                name.clone(),
+                (format!("engineOptions.partials.{name}"), text.clone()),
+            );
+        }
+        let partials = compile_partials(sources)?;
+
+        let mut errors = Vec::new();
+        let mut compiled = Vec::new();
+        for (name, usage) in wanted {
+            match read_layout(catalog, name) {
+                Ok(layout) => compiled.push((name, usage, layout)),
+                Err(error) => errors.push(usage.blame(error)),
+            }
+        }
+        let mut inliner = Inliner::new(&partials, compiled.iter().map(|(_, _, l)| &l.template));
+        for (name, partial) in inliner.partials()? {
+            registry.register_template(name, partial);
+        }
+        let mut layouts = HashMap::new();
+        for (name, usage, mut layout) in compiled {
+            match inliner.template(&mut layout.template, &layout.path) {
+                Ok(()) => {
+                    layouts.insert(name.clone(), layout);
+                }
+                Err(error) => errors.push(usage.blame(error)),
+            }
+        }
+        let templates = Templates {
+            registry,
+            layouts,
+            partial_files: partials
+                .into_iter()
+                .map(|(name, partial)| (name, partial.path))
+                .collect(),
+            partials_folder: partials_path.display().to_string(),
+        };
+        Ok((templates, errors))
+    }
+
+    /// The layout a catalog name stands for; `None` when it failed to load.
+    pub fn layout(&self, name: &str) -> Option<&Layout> {
+        self.layouts.get(name)
+    }
+
+    /// Renders `layout` into a string sized for `contents_len` bytes of page contents.
+    pub fn render(
+        &self,
+        layout: &Layout,
+        context: &Context,
+        contents_len: usize,
+    ) -> Result<String, FileError> {
+        let mut render_context = RenderContext::new(layout.template.name.as_ref());
+        let mut out = Buffer(String::with_capacity(contents_len + layout.size));
+        layout
+            .template
+            .render(&self.registry, context, &mut render_context, &mut out)
+            .map_err(|error| self.describe(&error, layout))?;
+        Ok(out.0)
+    }
+
+    /// A render error as `template:line:column: reason`, naming the layout too when the
+    /// template is a partial.
+    fn describe(&self, error: &RenderError, layout: &Layout) -> FileError {
+        let name = error.template_name.as_deref();
+        let in_layout = name.is_none() || name == layout.template.name.as_deref();
+        let file = match name {
+            Some(name) if !in_layout => self.partial_files.get(name).map_or(name, String::as_str),
+            _ => layout.path.as_str(),
+        };
+        let at = match (error.line_no, error.column_no) {
+            (Some(line), Some(column)) => format!(":{line}:{column}"),
+            _ => String::new(),
+        };
+        let reason = match error.reason() {
+            RenderErrorReason::PartialNotFound(partial) => format!(
+                "partial `{partial}` not found: add it to {} (as `{partial}.hbs`)",
+                self.partials_folder
+            ),
+            other => other.to_string(),
+        };
+        let within = if in_layout {
+            String::new()
+        } else {
+            format!(" (in layout {})", layout.path)
+        };
+        FileError::new(format!("{file}{at}: {reason}{within}"))
+    }
+}
+
+/// Output straight into the page's new contents.
+struct Buffer(String);
+
+impl Output for Buffer {
+    fn write(&mut self, segment: &str) -> io::Result<()> {
+        self.0.push_str(segment);
+        Ok(())
+    }
+
+    fn write_fmt(&mut self, args: fmt::Arguments<'_>) -> io::Result<()> {
+        fmt::Write::write_fmt(&mut self.0, args).map_err(io::Error::other)
+    }
+}
+
+/// Partial sources by name (path without extension: `nav/top.hbs` is `nav/top`), each
+/// with its file.
+fn read_partials(
+    folder: &Path,
+    required: bool,
+) -> Result<BTreeMap<String, (String, String)>, Error> {
+    let mut sources = BTreeMap::new();
+    if !folder.is_dir() {
+        if required {
+            return Err(Error::Message(format!(
+                "{}: the partials folder does not exist: create it or fix the `partials` option",
+                folder.display()
+            )));
+        }
+        return Ok(sources);
+    }
+    let walker = WalkDir::new(folder)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !names::is_hidden(entry.file_name()));
+    let mut errors = Vec::new();
+    for entry in walker {
+        let entry = entry.map_err(|error| names::walk_error(folder, error))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path().display().to_string();
+        let Some(relative) = entry
+            .path()
+            .strip_prefix(folder)
+            .ok()
+            .and_then(names::slash_path)
+        else {
+            continue;
+        };
+        let name = names::without_extension(&relative)
+            .unwrap_or(&relative)
+            .to_string();
+        if let Some((other, _)) = sources.get(&name) {
+            errors.push(Error::file(
+                &path,
+                FileError::new(format!(
+                    "partial `{name}` is also {other}: rename one of them"
+                )),
+            ));
+            continue;
+        }
+        match read_text(entry.path()) {
+            Ok(text) => {
+                sources.insert(name, (path, text));
+            }
+            Err(error) => errors.push(error),
+        }
+    }
+    match Error::from_many(errors) {
+        Some(error) => Err(error),
+        None => Ok(sources),
+    }
+}
+
+fn compile_partials(
+    sources: BTreeMap<String, (String, String)>,
+) -> Result<BTreeMap<String, Partial>, Error> {
+    let mut partials = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (name, (path, text)) in sources {
+        match compile(&text, &name, &path) {
+            Ok(template) => {
+                partials.insert(name, Partial::new(template, path));
+            }
+            Err(error) => errors.push(error),
+        }
+    }
+    match Error::from_many(errors) {
+        Some(error) => Err(error),
+        None => Ok(partials),
+    }
+}
+
+fn read_layout(catalog: &Catalog, name: &str) -> Result<Layout, Error> {
+    let file = catalog.path(name);
+    let path = file.display().to_string();
+    let text = read_text(&file)?;
+    Ok(Layout {
+        template: compile(&text, name, &path)?,
+        size: text.len(),
+        path,
+    })
+}
+
+fn read_text(path: &Path) -> Result<String, Error> {
+    let bytes = fs::read(path).map_err(|error| Error::io(path, error))?;
+    String::from_utf8(bytes).map_err(|_| {
+        Error::file(
+            path.display().to_string(),
+            FileError::new("is not UTF-8 text: save the template as UTF-8"),
+        )
+    })
+}
+
+/// Compiles a template named as handlebars will know it; a syntax error names the file,
+/// line and column.
+fn compile(text: &str, name: &str, path: &str) -> Result<Template, Error> {
+    Template::compile_with_name(text, name.to_string()).map_err(|error| {
+        let mut problem = FileError::new(error.reason().to_string());
+        if let Some((line, column)) = error.pos() {
+            problem = problem.at(Location { line, column });
+        }
+        Error::file(path, problem)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partials_are_named_by_path_and_names_must_be_unique() {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in [
+            ("nav/top.hbs", "a"),
+            ("footer.hbs", "b"),
+            ("footer.html", "c"),
+            (".hidden/x.hbs", "d"),
+        ] {
+            let path = dir.path().join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        let error = read_partials(dir.path(), true).unwrap_err().to_string();
+        assert!(
+            error.contains("footer.html: partial `footer` is also "),
+            "{error}"
+        );
+        fs::remove_file(dir.path().join("footer.html")).unwrap();
+        let sources = read_partials(dir.path(), true).unwrap();
+        let names: Vec<_> = sources.keys().collect();
+        assert_eq!(names, ["footer", "nav/top"]);
+        assert!(read_partials(&dir.path().join("none"), false)
+            .unwrap()
+            .is_empty());
+    }
+}
