@@ -14,7 +14,7 @@ use ironsmith_core::{parse_options, Error, Files, Metadata, Pattern, Plugin, Sit
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::{data_file, dates};
+use crate::{data_file, dates, key_path};
 
 pub const NAME: &str = "collections";
 
@@ -210,7 +210,7 @@ impl Collections {
             let key = if order.key == "path" {
                 Some(SortKey::Text(path.clone()))
             } else {
-                lookup(&file.metadata, &order.key).and_then(SortKey::of)
+                key_path::get(&file.metadata, &order.key).and_then(SortKey::of)
             };
             if key.is_none() {
                 missing.push(file.display_path(path));
@@ -305,15 +305,6 @@ fn collection_metadata(
         ))
     })?;
     data_file::parse(&on_disk, &text).map_err(|e| Error::file(on_disk.display().to_string(), e))
-}
-
-fn lookup<'a>(metadata: &'a Metadata, key: &str) -> Option<&'a Value> {
-    let mut parts = key.split('.');
-    let mut value = metadata.get(parts.next()?)?;
-    for part in parts {
-        value = value.get(part)?;
-    }
-    Some(value)
 }
 
 /// A sortable metadata value: dates as instants (whatever their zone), numbers as numbers.

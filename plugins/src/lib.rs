@@ -20,6 +20,7 @@ mod data_file;
 mod dates;
 pub mod default_values;
 pub mod drafts;
+mod key_path;
 pub mod layouts;
 pub mod markdown;
 pub mod metadata;

@@ -12,8 +12,8 @@ use ironsmith_core::{
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::dates;
 use crate::slug::{slugify_with, SlugStyle};
+use crate::{dates, key_path};
 
 pub const NAME: &str = "permalinks";
 
@@ -201,7 +201,9 @@ impl Permalinks {
                 let value = match name {
                     "dirname" => Some(dirname.to_string()).filter(|d| !d.is_empty()),
                     "basename" => Some(basename.to_string()),
-                    _ => lookup(metadata, name).and_then(|v| self.placeholder(v, date_format)),
+                    _ => {
+                        key_path::get(metadata, name).and_then(|v| self.placeholder(v, date_format))
+                    }
                 };
                 match value {
                     Some(value) => out.push_str(&value),
@@ -333,21 +335,11 @@ fn split_path(path: &str) -> (&str, &str) {
     (dirname, basename)
 }
 
-/// The value at a dotted key path.
-fn lookup<'a>(metadata: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    let mut parts = key.split('.');
-    let mut value = metadata.get(parts.next()?)?;
-    for part in parts {
-        value = value.get(part)?;
-    }
-    Some(value)
-}
-
 /// Whether metadata has every key-value pair of a linkset's `match`.
 fn matches(wanted: &Map<String, Value>, metadata: &Map<String, Value>) -> bool {
     wanted
         .iter()
-        .all(|(key, want)| match lookup(metadata, key) {
+        .all(|(key, want)| match key_path::get(metadata, key) {
             Some(Value::Array(items)) => items.contains(want),
             // After `collections`, `collection` maps each collection's name to its links.
             Some(Value::Object(map)) => want.as_str().is_some_and(|name| map.contains_key(name)),
