@@ -38,10 +38,11 @@ fn load_pipeline(args: &BuildArgs) -> Result<Pipeline> {
         Some(path) => path.clone(),
         None => find_config(&args.dir)?,
     };
-    let root = config_path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
+    // `-c site.yaml` has the empty parent ``; the current folder is meant.
+    let root = match config_path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
     let config = Config::load(&config_path)?;
     let mut pipeline =
         Pipeline::from_config(config, root, &config_path, &ironsmith_plugins::registry())?

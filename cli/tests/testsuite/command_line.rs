@@ -77,3 +77,14 @@ fn folder_without_configuration() {
         .assert_failure()
         .assert_stderr_contains("error: site/src: no configuration file");
 }
+
+#[test]
+fn config_named_without_a_folder_is_found_in_the_current_one() {
+    let mut test = SiteTest::new("fixtures/basic");
+    test.write(
+        "../alt.yaml",
+        "source: site/src\ndestination: site/build\nplugins: [markdown]\n",
+    );
+    test.run(&["build", "-c", "alt.yaml"]).assert_success();
+    assert!(test.path("build/index.html").is_file(), "{}", test.stderr());
+}
