@@ -173,7 +173,10 @@ impl Markdown {
             )
         })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        file.contents = self.renderer.render(text).into_bytes();
+        let mut html = self.renderer.render(text);
+        // The buffer was sized for the worst case; the site holds every page at once.
+        html.shrink_to_fit();
+        file.contents = html.into_bytes();
         for key in self.options.keys.files() {
             render_key(&self.renderer, &mut file.metadata, key);
         }

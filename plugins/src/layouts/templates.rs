@@ -164,6 +164,8 @@ impl Templates {
             .template
             .render(&self.registry, context, &mut render_context, &mut out)
             .map_err(|error| self.describe(&error, layout))?;
+        // Growth past the estimate doubles the buffer; the site holds every page at once.
+        out.0.shrink_to_fit();
         Ok(out.0)
     }
 
