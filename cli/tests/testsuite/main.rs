@@ -8,4 +8,5 @@
 mod build;
 mod command_line;
 mod errors;
+mod parity;
 mod support;

@@ -48,7 +48,7 @@ fn blessing() -> bool {
 }
 
 /// The workspace root, where `fixtures/` lives.
-fn workspace_root() -> PathBuf {
+pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("cli/ has a parent folder: the workspace")
@@ -440,6 +440,11 @@ impl Tree {
         let mut files = BTreeMap::new();
         read_into(root, "", &mut files);
         Tree { files }
+    }
+
+    /// Each file's bytes, by relative path.
+    pub fn files(&self) -> &BTreeMap<String, Vec<u8>> {
+        &self.files
     }
 
     /// Replaces `root` with exactly these files.
