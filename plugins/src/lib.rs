@@ -20,6 +20,7 @@ mod data_file;
 mod dates;
 pub mod default_values;
 pub mod drafts;
+pub mod feed;
 mod key_path;
 pub mod layouts;
 pub mod markdown;
@@ -53,6 +54,10 @@ pub fn registry() -> Registry {
         .register(default_values::NAME, default_values::create)
         .alias("@metalsmith/default-values", default_values::NAME)
         .alias("metalsmith-default-values", default_values::NAME);
+    registry
+        .register(feed::NAME, feed::create)
+        .alias("@metalsmith/feed", feed::NAME)
+        .alias("metalsmith-feed", feed::NAME);
     registry
         .register(layouts::NAME, layouts::create)
         .alias("@metalsmith/layouts", layouts::NAME)

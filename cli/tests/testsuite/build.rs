@@ -49,6 +49,15 @@ fn layouts() {
 }
 
 #[test]
+fn feed() {
+    SiteTest::new("fixtures/feed")
+        .build()
+        .assert_success()
+        .assert_stderr_contains("warning: feed: items of `posts` without a `date` (the feeds give them no publication date): <site>/src/posts/undated.md")
+        .assert_tree("expected");
+}
+
+#[test]
 fn frontmatter_off() {
     SiteTest::new("fixtures/frontmatter-off")
         .build()
