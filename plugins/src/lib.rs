@@ -25,8 +25,11 @@ mod key_path;
 pub mod layouts;
 pub mod markdown;
 pub mod metadata;
+mod pages;
+pub mod pagination;
 pub mod permalinks;
 mod slug;
+pub mod tags;
 
 use ironsmith_core::Registry;
 
@@ -58,6 +61,11 @@ pub fn registry() -> Registry {
         .register(feed::NAME, feed::create)
         .alias("@metalsmith/feed", feed::NAME)
         .alias("metalsmith-feed", feed::NAME);
+    registry
+        .register(pagination::NAME, pagination::create)
+        .alias("metalsmith-pagination", pagination::NAME)
+        .register(tags::NAME, tags::create)
+        .alias("metalsmith-tags", tags::NAME);
     registry
         .register(layouts::NAME, layouts::create)
         .alias("@metalsmith/layouts", layouts::NAME)

@@ -58,6 +58,14 @@ fn feed() {
 }
 
 #[test]
+fn tags_pagination() {
+    SiteTest::new("fixtures/tags-pagination")
+        .build()
+        .assert_success()
+        .assert_tree("expected");
+}
+
+#[test]
 fn frontmatter_off() {
     SiteTest::new("fixtures/frontmatter-off")
         .build()
