@@ -20,6 +20,7 @@ mod data_file;
 mod dates;
 pub mod default_values;
 pub mod drafts;
+pub mod excerpts;
 pub mod feed;
 mod key_path;
 pub mod layouts;
@@ -29,6 +30,7 @@ mod pages;
 pub mod pagination;
 pub mod permalinks;
 mod slug;
+pub mod sitemap;
 pub mod tags;
 
 use ironsmith_core::Registry;
@@ -66,6 +68,13 @@ pub fn registry() -> Registry {
         .alias("metalsmith-pagination", pagination::NAME)
         .register(tags::NAME, tags::create)
         .alias("metalsmith-tags", tags::NAME);
+    registry
+        .register(excerpts::NAME, excerpts::create)
+        .alias("@metalsmith/excerpts", excerpts::NAME)
+        .alias("metalsmith-excerpts", excerpts::NAME);
+    registry
+        .register(sitemap::NAME, sitemap::create)
+        .alias("metalsmith-sitemap", sitemap::NAME);
     registry
         .register(layouts::NAME, layouts::create)
         .alias("@metalsmith/layouts", layouts::NAME)

@@ -33,6 +33,23 @@ fn basic() {
 }
 
 #[test]
+fn excerpts_sitemap() {
+    let mut test = SiteTest::new("fixtures/excerpts-sitemap");
+    test.build().assert_success().assert_tree("expected");
+    // What the expected files must show, so a re-blessed output cannot silently drop it.
+    let home = test.read_text("build/index.html");
+    assert!(home.contains("<ul>\n<li>one <em>two</em></li></ul>"), "{home}");
+    assert!(home.contains("<p>The first paragraph with text, &amp; an ampersand.</p>"));
+    assert!(home.contains("<p>Written by hand.</p>") && !home.contains("Not this"));
+    let sitemap = test.read_text("build/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.com/posts/image-first/</loc>"));
+    assert!(!sitemap.contains("secret"));
+    assert!(test
+        .read_text("build/robots.txt")
+        .ends_with("Disallow: /drafts/\nSitemap: https://example.com/sitemap.xml\n"));
+}
+
+#[test]
 fn metalsmith_json() {
     SiteTest::new("fixtures/metalsmith-json")
         .build()

@@ -30,6 +30,7 @@ error_cases! {
     destination_is_a_file => "fixtures/destination-is-a-file",
     output_collision => "fixtures/output-collision",
     markdown_not_utf8 => "fixtures/markdown-not-utf8",
+    sitemap_no_site_url => "fixtures/sitemap-no-site-url",
     tags_empty_slug => "fixtures/tags-empty-slug",
     pagination_unknown_collection => "fixtures/pagination-unknown-collection",
     feed_no_site_url => "fixtures/feed-no-site-url",
