@@ -29,8 +29,8 @@ pub mod metadata;
 mod pages;
 pub mod pagination;
 pub mod permalinks;
-mod slug;
 pub mod sitemap;
+mod slug;
 pub mod tags;
 
 use ironsmith_core::Registry;

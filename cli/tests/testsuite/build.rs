@@ -38,7 +38,10 @@ fn excerpts_sitemap() {
     test.build().assert_success().assert_tree("expected");
     // What the expected files must show, so a re-blessed output cannot silently drop it.
     let home = test.read_text("build/index.html");
-    assert!(home.contains("<ul>\n<li>one <em>two</em></li></ul>"), "{home}");
+    assert!(
+        home.contains("<ul>\n<li>one <em>two</em></li></ul>"),
+        "{home}"
+    );
     assert!(home.contains("<p>The first paragraph with text, &amp; an ampersand.</p>"));
     assert!(home.contains("<p>Written by hand.</p>") && !home.contains("Not this"));
     let sitemap = test.read_text("build/sitemap.xml");
