@@ -157,15 +157,26 @@ fn check_paths(files: &Files) -> Result<(), Error> {
     }
 }
 
-/// Creates each folder once, then writes the files in parallel.
+/// Creates each folder once, then writes the files, both in parallel: a blog with pretty
+/// URLs has a folder per page. `create_dir_all` takes a parent another thread has just
+/// made as success.
 fn write_all(files: &Files, root: &Path) -> Result<(), Error> {
     let folders: BTreeSet<&str> = files
         .keys()
         .filter_map(|key| key.rsplit_once('/').map(|(folder, _)| folder))
         .collect();
-    for folder in folders {
-        let path = root.join(folder);
-        fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+    let folders: Vec<&str> = folders.into_iter().collect();
+    let errors: Vec<Error> = folders
+        .par_iter()
+        .filter_map(|folder| {
+            let path = root.join(folder);
+            fs::create_dir_all(&path)
+                .err()
+                .map(|e| Error::io(&path, e))
+        })
+        .collect();
+    if let Some(error) = Error::from_many(errors) {
+        return Err(error);
     }
     let errors: Vec<Error> = files
         .par_iter()
