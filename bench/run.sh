@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Times `ironsmith build` (markdown + layouts) beside the markdown floor on the shared corpus,
-# at 1,000 and 10,000 pages, in one hyperfine run, and prints the two ratios that matter:
-# ironsmith / floor at each size, and ironsmith 10k / ironsmith 1k (linear growth is ~10).
+# Times `ironsmith build` beside the markdown floor on the shared corpus, at 1,000 and 10,000
+# pages (or --sizes), in one hyperfine run: `ironsmith` is markdown + layouts alone, `blog` the
+# corpus's whole pipeline (its own ironsmith.yaml). Prints each against the floor at each
+# size, and how each grows from one size to the next (linear growth is the size ratio).
 #
 #   bench/run.sh [--sizes "1000 10000"] [--runs 5] [--work /tmp/ironsmith-bench]
 #
@@ -19,7 +20,7 @@ while [[ $# -gt 0 ]]; do
     --sizes) sizes="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -57,9 +58,15 @@ YAML
   args+=(--command-name "floor-$(label "$n")" --prepare "rm -rf $out" "$floor $corpus $out")
   args+=(--command-name "ironsmith-$(label "$n")" --prepare "rm -rf $out"
          "$ironsmith build --quiet --config $corpus/markdown-layouts.yaml --destination $out")
+  # The whole blog pipeline, with the ironsmith.yaml the generator writes.
+  args+=(--command-name "blog-$(label "$n")" --prepare "rm -rf $out"
+         "$ironsmith build --quiet $corpus --destination $out")
   rm -rf "$out"
   /usr/bin/time -f "ironsmith-$(label "$n") peak RSS: %M KB" \
     "$ironsmith" build --quiet --config "$corpus/markdown-layouts.yaml" --destination "$out" 2>&1 | tail -1
+  rm -rf "$out"
+  /usr/bin/time -f "blog-$(label "$n") peak RSS: %M KB" \
+    "$ironsmith" build --quiet "$corpus" --destination "$out" 2>&1 | tail -1
 done
 
 hyperfine --warmup 1 --runs "$runs" --style basic --export-json "$work/hyperfine.json" "${args[@]}"
@@ -73,7 +80,10 @@ for name, t in times.items():
     print(f"| {name} | {t:.3f} |")
 sizes = sorted({k.split("-", 1)[1] for k in times}, key=lambda s: int(s.rstrip("k")))
 for size in sizes:
-    print(f"ironsmith / floor at {size}: {times['ironsmith-' + size] / times['floor-' + size]:.2f}x")
-if "1k" in sizes and "10k" in sizes:
-    print(f"ironsmith 10k / 1k: {times['ironsmith-10k'] / times['ironsmith-1k']:.1f}x (linear is 10)")
+    for name in ("ironsmith", "blog"):
+        print(f"{name} / floor at {size}: {times[name + '-' + size] / times['floor-' + size]:.2f}x")
+for small, large in zip(sizes, sizes[1:]):
+    for name in ("ironsmith", "blog"):
+        grow = times[f"{name}-{large}"] / times[f"{name}-{small}"]
+        print(f"{name} {large} / {small}: {grow:.1f}x (linear is {int(large.rstrip('k')) // int(small.rstrip('k'))})")
 PY
