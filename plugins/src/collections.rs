@@ -391,21 +391,8 @@ impl Ord for SortKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ironsmith_core::File;
+    use crate::test_files::files;
     use serde_json::json;
-
-    fn files(pages: Vec<(&str, Value)>) -> Files {
-        pages
-            .into_iter()
-            .map(|(path, metadata)| {
-                let mut file = File::new("contents");
-                if let Value::Object(map) = metadata {
-                    file.metadata = map;
-                }
-                (path.to_string(), file)
-            })
-            .collect()
-    }
 
     fn run(options: Value, map: &mut Files) -> Site {
         let mut site = Site::default();

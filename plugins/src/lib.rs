@@ -32,6 +32,8 @@ pub mod permalinks;
 pub mod sitemap;
 mod slug;
 pub mod tags;
+#[cfg(test)]
+mod test_files;
 
 use ironsmith_core::Registry;
 

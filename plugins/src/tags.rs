@@ -401,20 +401,8 @@ fn not_names(handle: &str, found: &Value) -> FileError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_files::files;
     use serde_json::json;
-
-    fn files(pages: Vec<(&str, Value)>) -> Files {
-        pages
-            .into_iter()
-            .map(|(path, metadata)| {
-                let mut file = File::new("contents");
-                if let Value::Object(map) = metadata {
-                    file.metadata = map;
-                }
-                (path.to_string(), file)
-            })
-            .collect()
-    }
 
     fn run(options: Value, map: &mut Files) -> Result<Site, Error> {
         let mut site = Site::default();
