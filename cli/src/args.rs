@@ -16,6 +16,11 @@ pub struct Cli {
 pub enum Command {
     /// Build a site: read its source, run its plugins, write its destination.
     Build(BuildArgs),
+    /// Make a new folder from a template: a shipped one (blog, docs, plugin), a saved one,
+    /// a folder or a git URL.
+    New(NewArgs),
+    /// Save, list and remove templates that `ironsmith new` takes by name.
+    Template(TemplateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -47,4 +52,74 @@ pub struct BuildArgs {
     /// Print errors only.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// `blog`, `docs`, `plugin`, a saved template's name, a folder, or a git URL
+    /// (`URL#REF` picks a branch or tag). With --answers naming it, it may be left out.
+    pub template: Option<String>,
+
+    /// The folder to create: it must not exist, or be empty (see --force). With --answers
+    /// and no DEST, the answers file's folder.
+    pub dest: Option<PathBuf>,
+
+    /// The git branch or tag to use.
+    #[arg(long = "ref", value_name = "REF")]
+    pub reference: Option<String>,
+
+    /// A placeholder's value (repeatable): `--set name="My blog" --set ci=no`.
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = key_value)]
+    pub set: Vec<(String, String)>,
+
+    /// Answers from a YAML file, such as a generated folder's `.ironsmith-answers.yaml`.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+
+    /// Take each placeholder's default instead of asking.
+    #[arg(long)]
+    pub defaults: bool,
+
+    /// Add to a non-empty DEST: files are added and overwritten, none deleted.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print the files that would be written, with their sizes, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print errors only.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+fn key_value(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("`{text}` is not KEY=VALUE")),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    #[command(subcommand)]
+    pub command: TemplateCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// Save a copy of SOURCE (a folder or a git URL) under NAME.
+    Add {
+        name: String,
+        source: String,
+        /// The git branch or tag to save.
+        #[arg(long = "ref", value_name = "REF")]
+        reference: Option<String>,
+    },
+    /// List the shipped and saved templates.
+    List,
+    /// Delete a saved template.
+    Remove { name: String },
 }

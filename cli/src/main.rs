@@ -9,7 +9,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod args;
 mod build;
+mod new;
+mod prompt;
 mod report;
+mod template;
 
 use std::process::ExitCode;
 
@@ -25,6 +28,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => build::run(&args),
+        Command::New(args) => new::run(&args),
+        Command::Template(args) => template::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::file::{Files, Metadata};
 use crate::pattern::Pattern;
 use crate::plugin::Plugin;
-use crate::read::{read_folder, ReadOptions};
+use crate::read::{read_folder, reread_folder, ReadOptions};
 use crate::registry::Registry;
 use crate::site::{Mode, Site};
 use crate::write::{check_destination, write_folder, WriteOptions};
@@ -58,6 +58,7 @@ pub struct Pipeline {
     destination: PathBuf,
     clean: bool,
     frontmatter: bool,
+    confine_links: bool,
     force: bool,
     ignore: Option<Pattern>,
     metadata: Metadata,
@@ -77,6 +78,7 @@ impl Pipeline {
             destination: PathBuf::from("build"),
             clean: true,
             frontmatter: true,
+            confine_links: false,
             force: false,
             ignore: None,
             metadata: Metadata::new(),
@@ -146,6 +148,13 @@ impl Pipeline {
         self
     }
 
+    /// Refuse symbolic links leading out of the source instead of following them (for
+    /// folders from elsewhere, such as a template).
+    pub fn confine_links(mut self, confine: bool) -> Self {
+        self.confine_links = confine;
+        self
+    }
+
     /// Replace a non-empty destination that holds no earlier ironsmith output.
     pub fn force(mut self, force: bool) -> Self {
         self.force = force;
@@ -201,6 +210,29 @@ impl Pipeline {
         self.with_threads(|| self.process_here())
     }
 
+    /// Runs the chain over files read already, writing nothing: watch mode keeps the files
+    /// between builds and rereads only what changed (see [`Pipeline::reread`]).
+    pub fn process_files(&self, files: Files) -> Result<Build, Error> {
+        self.with_threads(|| self.run_chain(files, Vec::new()))
+    }
+
+    /// Brings `files` up to date with the source after the paths in `changed` changed, as
+    /// [`reread_folder`] does with this pipeline's reading options.
+    pub fn reread(
+        &self,
+        files: &mut Files,
+        changed: &[PathBuf],
+        keep: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Result<(), Error> {
+        let options = ReadOptions {
+            frontmatter: self.frontmatter,
+            ignore: self.ignore.clone(),
+            confine_links: self.confine_links,
+        };
+        let source = self.source_dir();
+        self.with_threads(|| reread_folder(&source, &options, files, changed, keep))
+    }
+
     /// Reads, runs the chain, and writes the destination atomically.
     pub fn build(&self) -> Result<Build, Error> {
         let destination = self.destination_dir();
@@ -211,7 +243,10 @@ impl Pipeline {
             write_folder(
                 &build.files,
                 &destination,
-                WriteOptions { clean: self.clean },
+                WriteOptions {
+                    clean: self.clean,
+                    marker: true,
+                },
             )?;
             build.timings.push(Timing {
                 step: "write".into(),
@@ -239,25 +274,31 @@ impl Pipeline {
 
     fn process_here(&self) -> Result<Build, Error> {
         let source = self.source_dir();
-        let mut site = Site::new(self.root.clone(), source.clone(), self.destination_dir());
-        site.metadata = self.metadata.clone();
-        site.mode = self.mode;
-        site.drafts = self.drafts;
-        let mut timings = Vec::with_capacity(self.plugins.len() + 2);
         let started = Instant::now();
-        let mut files = read_folder(
+        let files = read_folder(
             &source,
             &ReadOptions {
                 frontmatter: self.frontmatter,
                 ignore: self.ignore.clone(),
+                confine_links: self.confine_links,
             },
         )?;
-        timings.push(Timing {
+        let read = Timing {
             step: "read".into(),
             elapsed: started.elapsed(),
             files_in: 0,
             files_out: files.len(),
-        });
+        };
+        self.run_chain(files, vec![read])
+    }
+
+    /// Runs every plugin in order over `files`, adding a timing per plugin to `timings`.
+    fn run_chain(&self, mut files: Files, mut timings: Vec<Timing>) -> Result<Build, Error> {
+        let mut site = Site::new(self.root.clone(), self.source_dir(), self.destination_dir());
+        site.metadata = self.metadata.clone();
+        site.mode = self.mode;
+        site.drafts = self.drafts;
+        timings.reserve(self.plugins.len() + 1);
         for plugin in &self.plugins {
             let started = Instant::now();
             let files_in = files.len();
@@ -359,6 +400,43 @@ mod tests {
             .process()
             .unwrap();
         assert_eq!(build.site.metadata["site"]["title"], "T");
+    }
+
+    #[test]
+    fn reread_and_process_files_rebuild_from_fresh_site_state() {
+        let dir = site_with(&[("a.txt", "one")]);
+        let pipeline = Pipeline::new(dir.path())
+            .mode(Mode::Serve)
+            .use_plugin(plugin_fn("list", |files, site| {
+                let list = site
+                    .metadata
+                    .entry("seen")
+                    .or_insert_with(|| serde_json::json!([]));
+                for (key, file) in files.iter() {
+                    let text = format!("{key}={}", file.text().unwrap_or(""));
+                    list.as_array_mut().unwrap().push(text.into());
+                }
+                assert_eq!(site.mode, Mode::Serve);
+                Ok(())
+            }));
+        let mut files = Files::new();
+        pipeline.reread(&mut files, &[], &|_| true).unwrap();
+        let first = pipeline.process_files(files.clone()).unwrap();
+        assert_eq!(
+            first.site.metadata["seen"],
+            serde_json::json!(["a.txt=one"])
+        );
+        fs::write(dir.path().join("src/a.txt"), "two").unwrap();
+        let changed = [dir.path().join("src/a.txt")];
+        pipeline.reread(&mut files, &changed, &|_| true).unwrap();
+        let second = pipeline.process_files(files).unwrap();
+        assert_eq!(
+            second.site.metadata["seen"],
+            serde_json::json!(["a.txt=two"])
+        );
+        let steps: Vec<_> = second.timings.iter().map(|t| t.step.as_str()).collect();
+        assert_eq!(steps, ["list"]);
+        assert!(!dir.path().join("build").exists());
     }
 
     #[test]

@@ -3,6 +3,11 @@
 //! The output is written into a fresh sibling folder and swapped in only once every file is
 //! written, so a failed build leaves the previous output byte for byte as it was and no
 //! temporary folder behind.
+//!
+//! Without `clean`, the previous contents are copied into that folder first (symbolic links
+//! as links), so the result adds and overwrites but never deletes: a build with
+//! `clean: false`, and `ironsmith new --force` over an existing folder. A generated project
+//! is not build output, so the marker file is optional.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fs;
@@ -28,6 +33,8 @@ const KEPT: [&str; 2] = [".git", ".gitignore"];
 pub struct WriteOptions {
     /// Remove what the previous build left that this one does not produce.
     pub clean: bool,
+    /// Leave [`MARKER`] in the output, so a later build may replace it.
+    pub marker: bool,
 }
 
 /// Refuses destinations a build must never replace: the source, a folder holding the source
@@ -115,12 +122,14 @@ pub fn write_folder(files: &Files, destination: &Path, options: WriteOptions) ->
         copy_previous(destination, &staging.path, files)?;
     }
     write_all(files, &staging.path)?;
-    let marker = staging.path.join(MARKER);
-    fs::write(
-        &marker,
-        "This folder is ironsmith's output: each build replaces its contents.\n",
-    )
-    .map_err(|e| Error::io(&marker, e))?;
+    if options.marker {
+        let marker = staging.path.join(MARKER);
+        fs::write(
+            &marker,
+            "This folder is ironsmith's output: each build replaces its contents.\n",
+        )
+        .map_err(|e| Error::io(&marker, e))?;
+    }
     staging.swap_into(destination, files)
 }
 
@@ -170,9 +179,7 @@ fn write_all(files: &Files, root: &Path) -> Result<(), Error> {
         .par_iter()
         .filter_map(|folder| {
             let path = root.join(folder);
-            fs::create_dir_all(&path)
-                .err()
-                .map(|e| Error::io(&path, e))
+            fs::create_dir_all(&path).err().map(|e| Error::io(&path, e))
         })
         .collect();
     if let Some(error) = Error::from_many(errors) {
@@ -218,11 +225,29 @@ fn copy_previous(previous: &Path, staging: &Path, files: &Files) -> Result<(), E
         let target = staging.join(relative);
         if entry.file_type().is_dir() {
             fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))?;
-        } else if !files.contains_key(&key) {
+        } else if files.contains_key(&key) {
+            continue;
+        } else if entry.file_type().is_symlink() {
+            copy_link(entry.path(), &target)?;
+        } else {
             fs::copy(entry.path(), &target).map_err(|e| Error::io(entry.path(), e))?;
         }
     }
     Ok(())
+}
+
+/// Recreates a symbolic link rather than copying what it points to.
+#[cfg(unix)]
+fn copy_link(link: &Path, target: &Path) -> Result<(), Error> {
+    let points_to = fs::read_link(link).map_err(|e| Error::io(link, e))?;
+    std::os::unix::fs::symlink(points_to, target).map_err(|e| Error::io(target, e))
+}
+
+#[cfg(not(unix))]
+fn copy_link(link: &Path, target: &Path) -> Result<(), Error> {
+    fs::copy(link, target)
+        .map(drop)
+        .map_err(|e| Error::io(link, e))
 }
 
 /// The folder a build is written into; removed on drop unless it was swapped in.
@@ -325,7 +350,10 @@ mod tests {
         write_folder(
             &files(&[("a/b.html", "new")]),
             &out,
-            WriteOptions { clean: true },
+            WriteOptions {
+                clean: true,
+                marker: true,
+            },
         )
         .unwrap();
         assert_eq!(tree(&out), [".git", ".git/HEAD", MARKER, "a", "a/b.html"]);
@@ -346,11 +374,38 @@ mod tests {
         write_folder(
             &files(&[("a.html", "new")]),
             &out,
-            WriteOptions { clean: false },
+            WriteOptions {
+                clean: false,
+                marker: true,
+            },
         )
         .unwrap();
         assert_eq!(fs::read_to_string(out.join("keep.txt")).unwrap(), "kept");
         assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unclean_write_without_marker_keeps_links_and_adds_no_marker() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("project");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("notes.txt"), "mine").unwrap();
+        std::os::unix::fs::symlink("notes.txt", out.join("link.txt")).unwrap();
+        write_folder(
+            &files(&[("new.txt", "new")]),
+            &out,
+            WriteOptions {
+                clean: false,
+                marker: false,
+            },
+        )
+        .unwrap();
+        assert_eq!(tree(&out), ["link.txt", "new.txt", "notes.txt"]);
+        assert!(fs::symlink_metadata(out.join("link.txt"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
     }
 
     #[test]
@@ -362,7 +417,10 @@ mod tests {
         let error = write_folder(
             &files(&[("ok.html", "x"), ("../escape.html", "x")]),
             &out,
-            WriteOptions { clean: true },
+            WriteOptions {
+                clean: true,
+                marker: true,
+            },
         )
         .unwrap_err();
         assert!(error.to_string().contains("../escape.html"), "{error}");
@@ -375,7 +433,10 @@ mod tests {
         let error = write_folder(
             &files(&[("a", "file"), ("a/b.html", "x")]),
             &dir.path().join("out"),
-            WriteOptions { clean: true },
+            WriteOptions {
+                clean: true,
+                marker: true,
+            },
         )
         .unwrap_err();
         assert!(error.to_string().contains("needs a folder `a`"), "{error}");

@@ -1,6 +1,6 @@
 //! Every call into the YAML library, in one place.
 //!
-//! serde_yaml's repository was archived in 2024: keeping it behind these two functions
+//! serde_yaml's repository was archived in 2024: keeping it behind these functions
 //! makes a switch to a maintained fork a one-file change.
 
 use serde::de::DeserializeOwned;
@@ -31,6 +31,11 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     })
 }
 
+/// Writes any serializable value as YAML text.
+pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|error| error.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,5 +46,12 @@ mod tests {
         let location = error.location.expect("a located error");
         assert_eq!(location.line, 3);
         assert!(!error.message.contains("at line"), "{}", error.message);
+    }
+
+    #[test]
+    fn writes_what_it_reads() {
+        let value = serde_json::json!({"name": "A&B", "tags": ["x", "y"], "ci": false});
+        let text = to_string(&value).unwrap();
+        assert_eq!(from_str::<serde_json::Value>(&text).unwrap(), value);
     }
 }

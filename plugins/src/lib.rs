@@ -29,6 +29,7 @@ pub mod metadata;
 mod pages;
 pub mod pagination;
 pub mod permalinks;
+pub mod scaffold;
 pub mod sitemap;
 mod slug;
 pub mod tags;

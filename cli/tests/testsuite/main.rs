@@ -9,4 +9,5 @@ mod build;
 mod command_line;
 mod errors;
 mod parity;
+mod scaffold;
 mod support;

@@ -1,0 +1,102 @@
+//! Templates from git, cloned with the `git` command into a private temporary folder that
+//! is removed when the command ends, whether it succeeded or not.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+/// Whether `source` is a URL git understands (or `user@host:path`), rather than a path.
+pub fn is_url(source: &str) -> bool {
+    const SCHEMES: [&str; 5] = ["https://", "http://", "ssh://", "git://", "file://"];
+    if SCHEMES.iter().any(|scheme| source.starts_with(scheme)) {
+        return true;
+    }
+    // scp-like: `git@github.com:owner/repo.git`, where a `/` never comes before the `:`.
+    match (source.find('@'), source.find(':'), source.find('/')) {
+        (Some(at), Some(colon), slash) => at < colon && slash.map_or(true, |slash| colon < slash),
+        _ => false,
+    }
+}
+
+/// Whether `path` is a bare repository (a `HEAD` file beside `objects/` and `refs/`).
+pub fn is_bare_repository(path: &Path) -> bool {
+    path.join("HEAD").is_file() && path.join("objects").is_dir() && path.join("refs").is_dir()
+}
+
+/// Clones `url` (at `reference`, a branch or tag) into `into`, which must not exist.
+pub fn clone(url: &str, reference: Option<&str>, into: &Path) -> Result<()> {
+    let mut command = Command::new("git");
+    command.args(["clone", "--quiet", "--depth", "1"]);
+    if let Some(reference) = reference {
+        command.args(["--branch", reference]);
+    }
+    command.arg("--").arg(url).arg(into);
+    if !std::io::stdin().is_terminal() {
+        // No one could type a password: fail rather than wait.
+        command.env("GIT_TERMINAL_PROMPT", "0");
+    }
+    let output = command.output().context(
+        "cannot run `git`, needed for a template from git: install git, or give a folder",
+    )?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let reason = stderr
+            .lines()
+            .filter(|line| !line.trim().is_empty() && !line.contains("--depth is ignored"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let at = reference.map(|r| format!(" at `{r}`")).unwrap_or_default();
+        bail!("cannot clone {url}{at}: {reason}");
+    }
+    Ok(())
+}
+
+/// A URL as the answers file records it: without a password.
+pub fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rsplit_once('@') {
+        Some((user, host)) => {
+            let user = user.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}@{host}{}", &rest[authority_end..])
+        }
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_and_paths_are_told_apart() {
+        for url in [
+            "https://github.com/o/r.git",
+            "file:///tmp/repo.git",
+            "ssh://git@host/r",
+            "git@github.com:o/r.git",
+        ] {
+            assert!(is_url(url), "{url}");
+        }
+        for path in ["./blog", "/tmp/t", "blog", "templates/a@b:c", "C:/x"] {
+            assert!(!is_url(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn passwords_are_not_recorded() {
+        assert_eq!(
+            without_password("https://ann:token@example.com/r.git"),
+            "https://ann@example.com/r.git"
+        );
+        assert_eq!(
+            without_password("https://example.com/a@b"),
+            "https://example.com/a@b"
+        );
+        assert_eq!(without_password("git@host:r.git"), "git@host:r.git");
+    }
+}
