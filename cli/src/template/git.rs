@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::Command;
+use std::sync::Once;
 
 use anyhow::{bail, Context, Result};
 
@@ -27,6 +28,7 @@ pub fn is_bare_repository(path: &Path) -> bool {
 
 /// Clones `url` (at `reference`, a branch or tag) into `into`, which must not exist.
 pub fn clone(url: &str, reference: Option<&str>, into: &Path) -> Result<()> {
+    outlive_interrupts();
     let mut command = Command::new("git");
     command.args(["clone", "--quiet", "--depth", "1"]);
     if let Some(reference) = reference {
@@ -48,9 +50,24 @@ pub fn clone(url: &str, reference: Option<&str>, into: &Path) -> Result<()> {
             .collect::<Vec<_>>()
             .join("; ");
         let at = reference.map(|r| format!(" at `{r}`")).unwrap_or_default();
+        if reason.is_empty() {
+            bail!("cannot clone {url}{at}: git stopped ({})", output.status);
+        }
         bail!("cannot clone {url}{at}: {reason}");
     }
     Ok(())
+}
+
+/// Ctrl-C reaches git and ironsmith alike. Without a handler ironsmith would die at once,
+/// leaving the half-made clone behind; with one, git stops, the clone fails, and the
+/// temporary folder is removed as the error returns. What follows a clone is quick and
+/// writes atomically, so ignoring a later Ctrl-C costs nothing.
+fn outlive_interrupts() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        // Refused only when a handler exists already, which then does the same job.
+        let _ = ctrlc::set_handler(|| {});
+    });
 }
 
 /// A URL as the answers file records it: without a password.

@@ -752,3 +752,62 @@ fn an_interactive_session_on_a_terminal() {
     assert!(answers.contains("license: Apache-2.0"), "{answers}");
     assert!(!answers.contains("s3cret"), "{answers}");
 }
+
+/// Ctrl-C in a terminal interrupts the whole foreground process group: git and ironsmith.
+/// A `git` that starts a clone and hangs stands in for a slow network.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_clone_leaves_no_temporary_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    use std::time::{Duration, Instant};
+
+    let test = Scaffolding::new();
+    let bin = test.path("bin");
+    write(
+        &bin.join("git"),
+        "#!/bin/sh\n# The last argument is the folder to clone into.\nfor last; do :; done\nmkdir -p \"$last/.git\" && exec sleep 30\n",
+    );
+    fs::set_permissions(bin.join("git"), fs::Permissions::from_mode(0o755)).expect("chmod git");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut child = test
+        .command(&["new", "https://example.invalid/template.git", "out"])
+        .env("PATH", path)
+        .process_group(0)
+        .spawn()
+        .expect("the ironsmith binary runs");
+    let clone_started = || {
+        fs::read_dir(test.path("tmp"))
+            .expect("list TMPDIR")
+            .flatten()
+            .any(|entry| entry.path().join("template/.git").is_dir())
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !clone_started() {
+        assert!(Instant::now() < deadline, "the clone never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let group = format!("-{}", child.id());
+    let killed = Command::new("kill")
+        .args(["-INT", "--", &group])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let status = child.wait().expect("ironsmith exits");
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "an interrupted clone is a failed command"
+    );
+    let leftovers: Vec<_> = fs::read_dir(test.path("tmp"))
+        .expect("list TMPDIR")
+        .flatten()
+        .map(|entry| entry.path())
+        .collect();
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+    assert!(!test.path("out").exists());
+}
