@@ -21,6 +21,8 @@ pub enum Command {
     New(NewArgs),
     /// Save, list and remove templates that `ironsmith new` takes by name.
     Template(TemplateArgs),
+    /// Build a site, serve it over HTTP, and rebuild and reload the browser on every change.
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -52,6 +54,41 @@ pub struct BuildArgs {
     /// Print errors only.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site's folder, holding ironsmith.yaml or metalsmith.json.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// The configuration file to use instead of DIR's; its folder becomes the site root.
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The port to listen on; 0 picks a free one.
+    #[arg(short, long, default_value_t = 8080)]
+    pub port: u16,
+
+    /// The address to listen on. Other machines can reach 0.0.0.0: only for trusted networks.
+    #[arg(short, long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+
+    /// Also answer requests naming this host (repeatable); localhost and IP addresses always work.
+    #[arg(long, value_name = "NAME")]
+    pub allow_host: Vec<String>,
+
+    /// Keep files marked `draft: true` (for the drafts plugin).
+    #[arg(long)]
+    pub drafts: bool,
+
+    /// Open the site in the default browser once it is served.
+    #[arg(long)]
+    pub open: bool,
+
+    /// Print how long each step of each rebuild took.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

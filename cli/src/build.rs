@@ -34,26 +34,37 @@ pub fn run(args: &BuildArgs) -> Result<()> {
 
 /// The pipeline a site's configuration describes, with command-line overrides applied.
 fn load_pipeline(args: &BuildArgs) -> Result<Pipeline> {
-    let config_path = match &args.config {
-        Some(path) => path.clone(),
-        None => find_config(&args.dir)?,
-    };
-    // `-c site.yaml` has the empty parent ``; the current folder is meant.
-    let root = match config_path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let config = Config::load(&config_path)?;
-    let mut pipeline =
-        Pipeline::from_config(config, root, &config_path, &ironsmith_plugins::registry())?
-            .force(args.force)
-            .drafts(args.drafts);
+    let (config_path, root) = locate_config(&args.dir, args.config.as_deref())?;
+    let mut pipeline = pipeline_from(&config_path, root)?
+        .force(args.force)
+        .drafts(args.drafts);
     if let Some(destination) = &args.destination {
         let destination = std::path::absolute(destination)
             .with_context(|| format!("{}: cannot resolve the path", destination.display()))?;
         pipeline = pipeline.destination(destination);
     }
     Ok(pipeline)
+}
+
+/// The configuration file to use (`--config`, else the one in `dir`) and the site root:
+/// the folder holding it.
+pub fn locate_config(dir: &Path, config: Option<&Path>) -> Result<(PathBuf, PathBuf)> {
+    let config_path = match config {
+        Some(path) => path.to_path_buf(),
+        None => find_config(dir)?,
+    };
+    // `-c site.yaml` has the empty parent ``; the current folder is meant.
+    let root = match config_path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok((config_path, root))
+}
+
+/// The pipeline a configuration file describes, its plugins from the built-in registry.
+pub fn pipeline_from(config_path: &Path, root: PathBuf) -> Result<Pipeline, ironsmith_core::Error> {
+    let config = Config::load(config_path)?;
+    Pipeline::from_config(config, root, config_path, &ironsmith_plugins::registry())
 }
 
 fn find_config(dir: &Path) -> Result<PathBuf> {

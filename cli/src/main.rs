@@ -12,6 +12,7 @@ mod build;
 mod new;
 mod prompt;
 mod report;
+mod serve;
 mod template;
 
 use std::process::ExitCode;
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
         Command::Build(args) => build::run(&args),
         Command::New(args) => new::run(&args),
         Command::Template(args) => template::run(&args),
+        Command::Serve(args) => serve::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -10,4 +10,5 @@ mod command_line;
 mod errors;
 mod parity;
 mod scaffold;
+mod serve;
 mod support;
