@@ -54,6 +54,17 @@ pub struct BuildArgs {
     /// Print errors only.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Write a report of where the time went beside the output: `ironsmith-timings.html`,
+    /// or `ironsmith-timings.json` with `--timings=json`.
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "html"
+    )]
+    pub timings: Option<crate::timings::Format>,
 }
 
 #[derive(Debug, Args)]

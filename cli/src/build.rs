@@ -7,15 +7,27 @@ use anyhow::{bail, Context, Result};
 use ironsmith_core::{Config, Pipeline, CONFIG_FILES};
 
 use crate::args::BuildArgs;
-use crate::report;
+use crate::{report, timings};
 
 pub fn run(args: &BuildArgs) -> Result<()> {
     let started = Instant::now();
-    let pipeline = load_pipeline(args)?;
+    let mut pipeline = load_pipeline(args)?;
+    if args.timings.is_some() {
+        pipeline = pipeline.detailed_timings(timings::SLOWEST_FILES);
+    }
     let destination = pipeline.destination_dir();
     let build = pipeline.build()?;
+    let total = started.elapsed();
     if args.verbose {
         report::print_timings(&build.timings);
+    }
+    if let Some(format) = args.timings {
+        let site = args.config.as_deref().unwrap_or(&args.dir);
+        let report = timings::Report::new(site, &destination, &build.timings, total);
+        let path = report.write(format, &destination)?;
+        if !args.quiet {
+            eprintln!("wrote the build report to {}", path.display());
+        }
     }
     if !args.quiet {
         report::print_warnings(&build.warnings);
@@ -24,7 +36,7 @@ pub fn run(args: &BuildArgs) -> Result<()> {
             "built {count} file{} into {} in {:.2} s",
             if count == 1 { "" } else { "s" },
             destination.display(),
-            started.elapsed().as_secs_f64()
+            total.as_secs_f64()
         );
     }
     // The process is about to exit: freeing every file one by one would only add time.

@@ -14,6 +14,7 @@ mod prompt;
 mod report;
 mod serve;
 mod template;
+mod timings;
 
 use std::process::ExitCode;
 

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use indexmap::IndexMap;
 
+use crate::error::Location;
+
 /// Metadata of a file, or of the site: handlebars' own data model, so rendering needs no
 /// conversion.
 pub type Metadata = serde_json::Map<String, serde_json::Value>;
@@ -24,6 +26,9 @@ pub struct File {
     /// Where the file was read from (including the source folder), so errors name the file
     /// the author edits even after a plugin has renamed it; `None` for generated files.
     pub origin: Option<PathBuf>,
+    /// The line of `origin` the contents start on, after front matter; `None` when they
+    /// start on the first line. Plugins that report a line of the contents add it.
+    pub body_line: Option<usize>,
 }
 
 impl File {
@@ -38,6 +43,14 @@ impl File {
     /// The contents as text, or `None` when they are not UTF-8.
     pub fn text(&self) -> Option<&str> {
         std::str::from_utf8(&self.contents).ok()
+    }
+
+    /// A position in the contents as a position in the file the author edits.
+    pub fn source_location(&self, location: Location) -> Location {
+        Location {
+            line: location.line + self.body_line.map_or(0, |line| line.saturating_sub(1)),
+            column: location.column,
+        }
     }
 
     /// How errors name this file: its origin when it was read from disk, else its key.

@@ -26,6 +26,7 @@
 mod config;
 mod error;
 mod file;
+mod file_timings;
 mod frontmatter;
 mod output_path;
 mod pattern;
@@ -40,6 +41,7 @@ pub mod yaml;
 pub use config::{Config, PluginList, PluginSpec, CONFIG_FILES};
 pub use error::{Error, FileError, Location};
 pub use file::{File, Files, Metadata};
+pub use file_timings::FileTiming;
 pub use output_path::check as check_output_path;
 pub use pattern::Pattern;
 pub use pipeline::{Build, Pipeline, Timing};

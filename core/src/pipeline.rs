@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::error::Error;
 use crate::file::{Files, Metadata};
+use crate::file_timings::{self, FileTiming};
 use crate::pattern::Pattern;
 use crate::plugin::Plugin;
 use crate::read::{read_folder, reread_folder, ReadOptions};
@@ -14,13 +15,20 @@ use crate::site::{Mode, Site};
 use crate::write::{check_destination, write_folder, WriteOptions};
 
 /// How long one step took and how many files it saw.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Timing {
     /// `read`, a plugin's name, or `write`.
     pub step: String,
     pub elapsed: Duration,
     pub files_in: usize,
     pub files_out: usize,
+    /// The files' contents in bytes before and after the step; counted only with
+    /// [`Pipeline::detailed_timings`], else 0.
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    /// The slowest files of a plugin that works file by file ([`crate::for_each_file`]),
+    /// slowest first; only with [`Pipeline::detailed_timings`].
+    pub slowest: Vec<FileTiming>,
 }
 
 /// What a run produced: the files, the site state, and where the time went.
@@ -65,6 +73,8 @@ pub struct Pipeline {
     concurrency: Option<usize>,
     mode: Mode,
     drafts: bool,
+    /// How many slowest files to keep per step, when bytes and files are timed too.
+    detailed_timings: Option<usize>,
     plugins: Vec<Box<dyn Plugin>>,
 }
 
@@ -85,6 +95,7 @@ impl Pipeline {
             concurrency: None,
             mode: Mode::Build,
             drafts: false,
+            detailed_timings: None,
             plugins: Vec::new(),
         }
     }
@@ -185,6 +196,13 @@ impl Pipeline {
         self
     }
 
+    /// Also count each step's bytes in and out and keep its `slowest_files` slowest files,
+    /// for a build report. Off by default: it costs a pass over the files per step.
+    pub fn detailed_timings(mut self, slowest_files: usize) -> Self {
+        self.detailed_timings = Some(slowest_files);
+        self
+    }
+
     /// Appends a plugin to the chain.
     pub fn use_plugin(mut self, plugin: impl Plugin + 'static) -> Self {
         self.plugins.push(Box::new(plugin));
@@ -248,11 +266,15 @@ impl Pipeline {
                     marker: true,
                 },
             )?;
+            let bytes = self.bytes(&build.files);
             build.timings.push(Timing {
                 step: "write".into(),
                 elapsed: started.elapsed(),
                 files_in: build.files.len(),
                 files_out: build.files.len(),
+                bytes_in: bytes,
+                bytes_out: bytes,
+                slowest: Vec::new(),
             });
             Ok(build)
         })
@@ -288,8 +310,18 @@ impl Pipeline {
             elapsed: started.elapsed(),
             files_in: 0,
             files_out: files.len(),
+            bytes_out: self.bytes(&files),
+            ..Timing::default()
         };
         self.run_chain(files, vec![read])
+    }
+
+    /// The total size of the files' contents, when detailed timings are on.
+    fn bytes(&self, files: &Files) -> u64 {
+        match self.detailed_timings {
+            Some(_) => files.values().map(|f| f.contents.len() as u64).sum(),
+            None => 0,
+        }
     }
 
     /// Runs every plugin in order over `files`, adding a timing per plugin to `timings`.
@@ -300,16 +332,23 @@ impl Pipeline {
         site.drafts = self.drafts;
         timings.reserve(self.plugins.len() + 1);
         for plugin in &self.plugins {
+            let bytes_in = self.bytes(&files);
             let started = Instant::now();
             let files_in = files.len();
-            plugin
-                .run(&mut files, &mut site)
-                .map_err(|error| error.in_plugin(plugin.name()))?;
+            let (result, slowest) = match self.detailed_timings {
+                Some(limit) => file_timings::record(limit, || plugin.run(&mut files, &mut site)),
+                None => (plugin.run(&mut files, &mut site), Vec::new()),
+            };
+            result.map_err(|error| error.in_plugin(plugin.name()))?;
+            let elapsed = started.elapsed();
             timings.push(Timing {
                 step: plugin.name().to_string(),
-                elapsed: started.elapsed(),
+                elapsed,
                 files_in,
                 files_out: files.len(),
+                bytes_in,
+                bytes_out: self.bytes(&files),
+                slowest,
             });
         }
         let warnings = site.take_warnings();
@@ -437,6 +476,50 @@ mod tests {
         let steps: Vec<_> = second.timings.iter().map(|t| t.step.as_str()).collect();
         assert_eq!(steps, ["list"]);
         assert!(!dir.path().join("build").exists());
+    }
+
+    #[test]
+    fn detailed_timings_count_bytes_and_keep_the_slowest_files() {
+        let dir = site_with(&[("a.md", "aaaa"), ("b.md", "bb"), ("c.txt", "c")]);
+        let pattern = Pattern::new(&["*.md"]).unwrap();
+        let build = Pipeline::new(dir.path())
+            .detailed_timings(1)
+            .use_plugin(plugin_fn("double", move |files, _| {
+                crate::plugin::for_each_file(files, &pattern, |path, file| {
+                    if path == "a.md" {
+                        std::thread::sleep(Duration::from_millis(30));
+                    }
+                    file.contents = file.contents.repeat(2);
+                    Ok(())
+                })
+            }))
+            .build()
+            .unwrap();
+        let [read, double, write] = &build.timings[..] else {
+            panic!("{:?}", build.timings)
+        };
+        assert_eq!((read.bytes_in, read.bytes_out), (0, 7));
+        assert_eq!((double.bytes_in, double.bytes_out), (7, 13));
+        assert_eq!((write.bytes_in, write.bytes_out), (13, 13));
+        let slowest: Vec<_> = double.slowest.iter().map(|t| t.path.as_str()).collect();
+        assert_eq!(slowest, ["a.md"]);
+        assert!(double.elapsed >= double.slowest[0].elapsed);
+        assert!(read.slowest.is_empty() && write.slowest.is_empty());
+    }
+
+    #[test]
+    fn without_detailed_timings_nothing_is_counted() {
+        let dir = site_with(&[("a.md", "aaaa")]);
+        let pattern = Pattern::new(&["*.md"]).unwrap();
+        let build = Pipeline::new(dir.path())
+            .use_plugin(plugin_fn("touch", move |files, _| {
+                crate::plugin::for_each_file(files, &pattern, |_, _| Ok(()))
+            }))
+            .process()
+            .unwrap();
+        let touch = &build.timings[1];
+        assert_eq!((touch.bytes_in, touch.bytes_out), (0, 0));
+        assert!(touch.slowest.is_empty());
     }
 
     #[test]

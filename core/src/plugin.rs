@@ -2,11 +2,13 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::error::{Error, FileError};
 use crate::file::{File, Files};
+use crate::file_timings::{self, FileTiming};
 use crate::pattern::Pattern;
 use crate::site::Site;
 
@@ -73,23 +75,29 @@ pub fn for_each_file<F>(files: &mut Files, pattern: &Pattern, transform: F) -> R
 where
     F: Fn(&mut String, &mut File) -> Result<(), FileError> + Sync,
 {
-    let outcomes: Vec<(usize, Result<Option<String>, Error>)> = files
+    // Checked once per call: without a report, no file is timed.
+    let recording = file_timings::limit();
+    let outcomes: Vec<Outcome> = files
         .par_iter_mut()
         .enumerate()
         .filter(|(_, (key, _))| pattern.is_match(key))
         .map(|(index, (key, file))| {
+            let started = recording.map(|_| Instant::now());
             let mut path = key.clone();
             let outcome = match transform(&mut path, file) {
                 Ok(()) => Ok((path != *key).then_some(path)),
                 Err(error) => Err(Error::file(file.display_path(key), error)),
             };
-            (index, outcome)
+            (index, outcome, started.map(|s| s.elapsed()))
         })
         .collect();
+    if let Some(limit) = recording {
+        record_slowest(files, &outcomes, limit);
+    }
 
     let mut errors = Vec::new();
     let mut moves = HashMap::new();
-    for (index, outcome) in outcomes {
+    for (index, outcome, _) in outcomes {
         match outcome {
             Ok(Some(path)) => {
                 moves.insert(index, path);
@@ -105,6 +113,30 @@ where
         move_files(files, moves)?;
     }
     Ok(())
+}
+
+/// A file's index in the map, its new path or its error, and its time when recording.
+type Outcome = (usize, Result<Option<String>, Error>, Option<Duration>);
+
+/// Hands the `limit` slowest files of this call, by their path before any move, to the
+/// step's recording.
+fn record_slowest(files: &Files, outcomes: &[Outcome], limit: usize) {
+    let mut timed: Vec<(usize, Duration)> = outcomes
+        .iter()
+        .filter_map(|(index, _, elapsed)| elapsed.map(|e| (*index, e)))
+        .collect();
+    file_timings::keep_slowest(&mut timed, limit, |(_, elapsed)| *elapsed);
+    let slowest = timed
+        .into_iter()
+        .filter_map(|(index, elapsed)| {
+            let (path, _) = files.get_index(index)?;
+            Some(FileTiming {
+                path: path.clone(),
+                elapsed,
+            })
+        })
+        .collect();
+    file_timings::add(slowest);
 }
 
 /// Re-keys the files at the given indexes, keeping the map's order.
@@ -192,6 +224,33 @@ mod tests {
             message.contains("a.md") && message.contains("a.markdown"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn records_the_slowest_files_only_when_asked() {
+        let mut map = files(&["fast.md", "slow.md", "skipped.txt", "slower.md"]);
+        let pattern = Pattern::new(&["*.md"]).unwrap();
+        let pause = |path: &str| match path {
+            "slow.md" => std::thread::sleep(Duration::from_millis(20)),
+            "slower.md" => std::thread::sleep(Duration::from_millis(40)),
+            _ => {}
+        };
+        let (result, slowest) = file_timings::record(2, || {
+            for_each_file(&mut map, &pattern, |path, _| {
+                pause(path);
+                *path = path.replace(".md", ".html");
+                Ok(())
+            })
+        });
+        result.unwrap();
+        let paths: Vec<_> = slowest.iter().map(|t| t.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["slower.md", "slow.md"],
+            "named as the plugin got them"
+        );
+        assert!(slowest[0].elapsed >= Duration::from_millis(40));
+        assert!(map.contains_key("slower.html"));
     }
 
     #[test]

@@ -208,11 +208,13 @@ fn read_file(path: PathBuf, frontmatter: bool) -> Result<File, Error> {
         .map_err(|e| Error::io(&path, e))?;
 
     let mut metadata = Metadata::new();
+    let mut body_line = None;
     if frontmatter {
         match frontmatter::split(&contents) {
             Ok(Some(split)) => {
                 metadata = split.metadata;
-                contents.drain(..split.body_start);
+                let front = contents.drain(..split.body_start);
+                body_line = Some(1 + front.filter(|&byte| byte == b'\n').count());
             }
             Ok(None) => {}
             Err(error) => return Err(Error::file(path.display().to_string(), error)),
@@ -223,6 +225,7 @@ fn read_file(path: PathBuf, frontmatter: bool) -> Result<File, Error> {
         metadata,
         mode: permission_bits(&stat),
         origin: Some(path),
+        body_line,
     })
 }
 
@@ -266,6 +269,11 @@ mod tests {
         assert_eq!(files["b.md"].metadata["title"], "B");
         assert_eq!(files["b.md"].contents, b"body");
         assert_eq!(files["a.png"].contents, b"\x89PNG\xff\x00");
+        // Line 2 of the body is line 5 of the file.
+        assert_eq!(files["b.md"].body_line, Some(4));
+        let at = crate::Location { line: 2, column: 3 };
+        assert_eq!(files["b.md"].source_location(at).line, 5);
+        assert_eq!(files["a/z.txt"].source_location(at), at);
     }
 
     #[test]

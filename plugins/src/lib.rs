@@ -14,6 +14,7 @@
 //! # Ok::<(), String>(())
 //! ```
 
+pub mod assets;
 pub mod authors;
 pub mod collections;
 mod data_file;
@@ -21,20 +22,33 @@ mod dates;
 pub mod default_values;
 pub mod drafts;
 pub mod excerpts;
+pub mod exec;
 pub mod feed;
+pub mod headings;
+pub mod highlight;
+mod html_text;
+pub mod in_place;
 mod key_path;
 pub mod layouts;
+pub mod links;
 pub mod markdown;
 pub mod metadata;
+pub mod minify;
+pub mod navigation;
 mod pages;
 pub mod pagination;
 pub mod permalinks;
+pub mod remove;
+pub mod rename;
+pub mod sass;
 pub mod scaffold;
+pub mod search;
 pub mod sitemap;
 mod slug;
 pub mod tags;
 #[cfg(test)]
 mod test_files;
+pub mod toc;
 
 use ironsmith_core::Registry;
 
@@ -78,6 +92,29 @@ pub fn registry() -> Registry {
     registry
         .register(sitemap::NAME, sitemap::create)
         .alias("metalsmith-sitemap", sitemap::NAME);
+    registry
+        .register(sass::NAME, sass::create)
+        .alias("@metalsmith/sass", sass::NAME)
+        .alias("metalsmith-sass", sass::NAME)
+        .register(assets::NAME, assets::create)
+        .alias("metalsmith-assets", assets::NAME)
+        .register(rename::NAME, rename::create)
+        .alias("metalsmith-rename", rename::NAME)
+        .register(remove::NAME, remove::create)
+        .alias("@metalsmith/remove", remove::NAME)
+        .alias("metalsmith-remove", remove::NAME)
+        .register(links::NAME, links::create)
+        .register(search::NAME, search::create)
+        .register(minify::NAME, minify::create);
+    registry.register(exec::NAME, exec::create);
+    registry
+        .register(headings::NAME, headings::create)
+        .register(toc::NAME, toc::create)
+        .register(highlight::NAME, highlight::create)
+        .register(navigation::NAME, navigation::create)
+        .register(in_place::NAME, in_place::create)
+        .alias("@metalsmith/in-place", in_place::NAME)
+        .alias("metalsmith-in-place", in_place::NAME);
     registry
         .register(layouts::NAME, layouts::create)
         .alias("@metalsmith/layouts", layouts::NAME)

@@ -89,6 +89,7 @@ impl Rebuilder {
             elapsed: started.elapsed(),
             files_in: 0,
             files_out: self.sources.len(),
+            ..Timing::default()
         };
         // The chain changes the files it is given: it gets a copy, made in parallel.
         let copy: Files = self

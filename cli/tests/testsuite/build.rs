@@ -164,3 +164,87 @@ fn destination_flag() {
         "the configured destination was used"
     );
 }
+
+#[test]
+fn assets() {
+    let mut test = SiteTest::new("fixtures/assets");
+    #[cfg(unix)]
+    test.set_mode("static/bin/tool.sh", 0o755);
+    test.build().assert_success().assert_tree("expected");
+    #[cfg(unix)]
+    assert_eq!(
+        test.mode("build/bin/tool.sh"),
+        0o755,
+        "a copied file keeps its mode"
+    );
+}
+
+#[test]
+fn sass() {
+    let mut test = SiteTest::new("fixtures/sass");
+    test.build().assert_success().assert_tree("expected");
+    let css = test.read_text("build/css/style.css");
+    assert!(css.contains("a {\n  color: #b4461b;\n}"), "{css}");
+    assert!(
+        css.contains("grid-template-columns: repeat(3, 1fr);"),
+        "{css}"
+    );
+    assert!(!test.path("build/css/_colors.scss").exists());
+}
+
+#[test]
+fn search_links() {
+    let mut test = SiteTest::new("fixtures/search-links");
+    test.build().assert_success().assert_tree("expected");
+    let index = test.read_text("build/search-index.json");
+    assert!(
+        index.contains(r#""headings":[{"id":"from-source","text":"From source"}"#),
+        "{index}"
+    );
+    assert!(!index.contains("Not in the search index"), "{index}");
+    assert!(test
+        .read_text("build/search.js")
+        .contains("form[data-search]"));
+}
+
+#[test]
+fn docs_site() {
+    let mut test = SiteTest::new("fixtures/docs-site");
+    test.build().assert_success().assert_tree("expected");
+    // What the expected files must show, so a re-blessed output cannot silently drop it.
+    let install = test.read_text("build/guide/install/index.html");
+    for part in [
+        "<p class=\"crumbs\">Home / Guide / Installing</p>",
+        "<a href=\"/guide/install/\" aria-current=\"page\">Installing</a>",
+        "<a href=\"/guide/\" class=\"active\">Guide</a>",
+        "<nav class=\"toc\"><ul><li><a href=\"#download\">Download</a><ul><li><a href=\"#from-source\">",
+        "<h2 id=\"download\"><a class=\"anchor\" href=\"#download\" aria-hidden=\"true\">#</a>Download</h2>",
+        "<span class=\"hl-comment\"># fetch</span>",
+        "<pre><code class=\"language-cobol\">MOVE A TO B.\n</code></pre>",
+        "prev: Guide /guide/ | next: Using it /guide/usage/",
+    ] {
+        assert!(install.contains(part), "{part}\n{install}");
+    }
+    let usage = test.read_text("build/guide/usage/index.html");
+    assert!(usage.contains("This is version 2.1 of Using it. (Rendered by in-place.)"));
+    assert!(usage.contains("<span class=\"hl-string\">&quot;2.1&quot;</span>"));
+    assert!(test
+        .read_text("build/highlight.css")
+        .contains("background: #fdf6e3"));
+    assert!(!test
+        .read_text("build/hidden/index.html")
+        .contains("aria-current"));
+}
+
+#[test]
+fn minify() {
+    let mut test = SiteTest::new("fixtures/minify");
+    test.build()
+        .assert_success()
+        .assert_stderr_contains("warning: minify: <site>/src/js/broken.js: left as it is: it does not parse as JavaScript: ")
+        .assert_tree("expected");
+    let page = test.read_text("build/index.html");
+    assert!(page.contains("<p>Some text, spaced out.</p>"), "{page}");
+    assert!(!page.contains("comment"), "{page}");
+    assert_eq!(test.read_text("build/js/broken.js"), "let broken = ;\n");
+}

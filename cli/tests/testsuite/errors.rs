@@ -34,6 +34,11 @@ error_cases! {
     tags_empty_slug => "fixtures/tags-empty-slug",
     pagination_unknown_collection => "fixtures/pagination-unknown-collection",
     feed_no_site_url => "fixtures/feed-no-site-url",
+    navigation_front_matter => "fixtures/navigation-front-matter",
+    in_place_errors => "fixtures/in-place-errors",
+    highlight_theme_unknown => "fixtures/highlight-theme-unknown",
+    sass_error => "fixtures/sass-error",
+    links_broken => "fixtures/links-broken",
 }
 
 #[cfg(target_os = "linux")]

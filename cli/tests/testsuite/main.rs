@@ -8,7 +8,9 @@
 mod build;
 mod command_line;
 mod errors;
+mod exec;
 mod parity;
 mod scaffold;
 mod serve;
 mod support;
+mod timings;

@@ -3,7 +3,7 @@
 //! as written, attacks included), listen to the reload events as a page does, and edit the
 //! site's files.
 
-mod browser;
+pub(crate) mod browser;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};

@@ -1,6 +1,6 @@
 //! The helpers a blog needs out of the box: `date`, `json`, `slug`, `first`, `last`,
-//! `limit`. Comparisons (`eq`, `ne`, `gt`, `and`, `or`, `not`, `len`, ...) are
-//! handlebars' own.
+//! `limit`, and for docs the `navigation` plugin's `nav-current` and `nav-active`.
+//! Comparisons (`eq`, `ne`, `gt`, `and`, `or`, `not`, `len`, ...) are handlebars' own.
 //!
 //! Each one computes a value (`call_inner`) rather than writing text, so it also works as
 //! a subexpression: `{{#each (limit collections.posts 5)}}`, `{{#with (first posts)}}`.
@@ -24,6 +24,7 @@ pub fn register(registry: &mut Handlebars<'_>) {
     registry.register_helper("first", Box::new(EndHelper::First));
     registry.register_helper("last", Box::new(EndHelper::Last));
     registry.register_helper("limit", Box::new(LimitHelper));
+    crate::navigation::register_helpers(registry);
 }
 
 fn failure(message: String) -> RenderError {

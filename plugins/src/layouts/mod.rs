@@ -11,7 +11,7 @@
 //! worker thread renders from one context holding the site-wide data (see `context`), and
 //! partials called without parameters are inlined at load time (see `inline`).
 
-mod context;
+pub(crate) mod context;
 mod date;
 mod helpers;
 mod indent;
@@ -19,7 +19,7 @@ mod inline;
 mod names;
 mod options;
 mod scripts;
-mod templates;
+pub(crate) mod templates;
 
 use std::collections::BTreeMap;
 

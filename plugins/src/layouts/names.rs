@@ -74,6 +74,16 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// No layouts at all: for rendering templates that are not layouts.
+    pub fn empty() -> Catalog {
+        Catalog {
+            folder: PathBuf::new(),
+            exists: false,
+            names: BTreeSet::new(),
+            stems: HashMap::new(),
+        }
+    }
+
     /// Lists `folder`, leaving out hidden entries and the `skip` folders (partials and
     /// helpers may live inside the layouts folder).
     pub fn read(folder: &Path, skip: &[PathBuf]) -> Result<Catalog, Error> {

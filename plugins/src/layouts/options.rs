@@ -103,7 +103,7 @@ impl Options {
 }
 
 /// The handlebars options of jstransformer-handlebars that ironsmith's engine honours.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default, rename_all = "camelCase")]
 pub struct EngineOptions {
     /// `{name: template}` partials, or a partials folder.
@@ -115,7 +115,7 @@ pub struct EngineOptions {
 }
 
 /// `engineOptions.partials`: a folder, or templates by name.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum EnginePartials {
     Folder(String),
     Inline(BTreeMap<String, String>),

@@ -77,8 +77,8 @@ impl Usage {
 pub struct Templates {
     registry: Handlebars<'static>,
     layouts: HashMap<String, Layout>,
-    /// Partial name -> its file, for errors.
-    partial_files: HashMap<String, String>,
+    /// The partials as written, to inline into templates compiled later.
+    partials: BTreeMap<String, Partial>,
     partials_folder: String,
 }
 
@@ -137,13 +137,16 @@ impl Templates {
         let templates = Templates {
             registry,
             layouts,
-            partial_files: partials
-                .into_iter()
-                .map(|(name, partial)| (name, partial.path))
-                .collect(),
+            partials,
             partials_folder: partials_path.display().to_string(),
         };
         Ok((templates, errors))
+    }
+
+    /// Helpers and partials without layouts: for `render_text`.
+    pub fn without_layouts(site: &Site, options: &Options) -> Result<Templates, Error> {
+        let (templates, _) = Templates::load(site, options, &Catalog::empty(), &BTreeMap::new())?;
+        Ok(templates)
     }
 
     /// The layout a catalog name stands for; `None` when it failed to load.
@@ -158,43 +161,114 @@ impl Templates {
         context: &Context,
         contents_len: usize,
     ) -> Result<String, FileError> {
+        self.render_into(layout, context, contents_len + layout.size)
+            .map_err(|error| match self.partial_file(&error, layout) {
+                Some(partial) => FileError::new(format!(
+                    "{partial}{}: {} (in layout {})",
+                    at(&error),
+                    self.reason(&error),
+                    layout.path
+                )),
+                None => FileError::new(format!(
+                    "{}{}: {}",
+                    layout.path,
+                    at(&error),
+                    self.reason(&error)
+                )),
+            })
+    }
+
+    /// Renders `text` itself as a template (a page's contents, for `in-place`), with the
+    /// same helpers and partials as layouts. An error in the text gives its line and
+    /// column (the caller names the page); an error in a partial names the partial's file.
+    pub fn render_text(
+        &self,
+        text: &str,
+        name: &str,
+        context: &Context,
+    ) -> Result<String, FileError> {
+        let mut template =
+            Template::compile_with_name(text, name.to_string()).map_err(|error| {
+                let problem = FileError::new(error.reason().to_string());
+                match error.pos() {
+                    Some((line, column)) => problem.at(Location { line, column }),
+                    None => problem,
+                }
+            })?;
+        Inliner::new(&self.partials, [&template])
+            .template(&mut template, name)
+            .map_err(|error| match error {
+                Error::File {
+                    location, message, ..
+                } => FileError { message, location },
+                other => FileError::new(other.to_string()),
+            })?;
+        let page = Layout {
+            template,
+            path: name.to_string(),
+            size: text.len(),
+        };
+        self.render_into(&page, context, text.len() + text.len() / 4)
+            .map_err(|error| match self.partial_file(&error, &page) {
+                Some(partial) => {
+                    FileError::new(format!("{partial}{}: {}", at(&error), self.reason(&error)))
+                }
+                None => {
+                    let problem = FileError::new(self.reason(&error));
+                    match (error.line_no, error.column_no) {
+                        (Some(line), Some(column)) => problem.at(Location { line, column }),
+                        _ => problem,
+                    }
+                }
+            })
+    }
+
+    /// Renders into a string of `capacity` bytes.
+    fn render_into(
+        &self,
+        layout: &Layout,
+        context: &Context,
+        capacity: usize,
+    ) -> Result<String, RenderError> {
         let mut render_context = RenderContext::new(layout.template.name.as_ref());
-        let mut out = Buffer(String::with_capacity(contents_len + layout.size));
+        let mut out = Buffer(String::with_capacity(capacity));
         layout
             .template
-            .render(&self.registry, context, &mut render_context, &mut out)
-            .map_err(|error| self.describe(&error, layout))?;
+            .render(&self.registry, context, &mut render_context, &mut out)?;
         // Growth past the estimate doubles the buffer; the site holds every page at once.
         out.0.shrink_to_fit();
         Ok(out.0)
     }
 
-    /// A render error as `template:line:column: reason`, naming the layout too when the
-    /// template is a partial.
-    fn describe(&self, error: &RenderError, layout: &Layout) -> FileError {
-        let name = error.template_name.as_deref();
-        let in_layout = name.is_none() || name == layout.template.name.as_deref();
-        let file = match name {
-            Some(name) if !in_layout => self.partial_files.get(name).map_or(name, String::as_str),
-            _ => layout.path.as_str(),
-        };
-        let at = match (error.line_no, error.column_no) {
-            (Some(line), Some(column)) => format!(":{line}:{column}"),
-            _ => String::new(),
-        };
-        let reason = match error.reason() {
+    /// The file of the partial an error happened in; `None` when it is in the template.
+    fn partial_file<'a>(&'a self, error: &'a RenderError, layout: &Layout) -> Option<&'a str> {
+        let name = error.template_name.as_deref()?;
+        if Some(name) == layout.template.name.as_deref() {
+            return None;
+        }
+        Some(
+            self.partials
+                .get(name)
+                .map_or(name, |partial| partial.path.as_str()),
+        )
+    }
+
+    fn reason(&self, error: &RenderError) -> String {
+        match error.reason() {
             RenderErrorReason::PartialNotFound(partial) => format!(
                 "partial `{partial}` not found: add it to {} (as `{partial}.hbs`)",
                 self.partials_folder
             ),
             other => other.to_string(),
-        };
-        let within = if in_layout {
-            String::new()
-        } else {
-            format!(" (in layout {})", layout.path)
-        };
-        FileError::new(format!("{file}{at}: {reason}{within}"))
+        }
+    }
+}
+
+/// `:line:column` of an error, when it has them.
+fn at(error: &RenderError) -> String {
+    match (error.line_no, error.column_no) {
+        (Some(line), Some(column)) => format!(":{line}:{column}"),
+        _ => String::new(),
     }
 }
 

@@ -19,7 +19,7 @@ use super::{save, site, Server, PATIENCE};
 const OVERLAY: &str = "ironsmith-error-overlay";
 
 /// chromedriver, stopped when dropped.
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -30,7 +30,7 @@ impl Drop for Driver {
 
 /// Starts chromedriver on a free port; `None` (after a loud message) when it is not
 /// installed and this is not CI.
-fn start_driver() -> Option<(Driver, u16)> {
+pub(crate) fn start_driver() -> Option<(Driver, u16)> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .expect("a free port")
@@ -44,7 +44,7 @@ fn start_driver() -> Option<(Driver, u16)> {
         Ok(child) => child,
         Err(error) if std::env::var_os("CI").is_none() => {
             eprintln!(
-                "\n\n*** SKIPPED serve::browser: chromedriver cannot run ({error}).\n\
+                "\n\n*** SKIPPED a real-browser test: chromedriver cannot run ({error}).\n\
                  *** Install it (Debian: apt-get install chromium chromium-driver) to run\n\
                  *** the real-browser test; in CI (CI set) this is a failure.\n"
             );
@@ -61,7 +61,7 @@ fn start_driver() -> Option<(Driver, u16)> {
     Some((driver, port))
 }
 
-async fn browser(port: u16) -> Client {
+pub(crate) async fn browser(port: u16) -> Client {
     let mut capabilities = serde_json::Map::new();
     let mut options = json!({
         "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]

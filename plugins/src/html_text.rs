@@ -1,0 +1,106 @@
+//! Text as HTML holds it: lol_html hands over text and attribute values as written in the
+//! source, entities included, so plugins that read text (heading titles, code) decode it,
+//! and plugins that write text escape it.
+
+use std::borrow::Cow;
+
+/// `a &lt; b &amp;&#32;c` -> `a < b & c`. Numeric references and the named ones HTML
+/// writers emit are decoded; any other `&name;` is kept as written.
+pub fn decode(text: &str) -> Cow<'_, str> {
+    if !text.contains('&') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        match reference(rest) {
+            Some((decoded, length)) => {
+                out.push(decoded);
+                rest = &rest[length..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The character a reference at the start of `text` stands for, and the reference's length.
+fn reference(text: &str) -> Option<(char, usize)> {
+    let end = text.get(..text.len().min(12))?.find(';')?;
+    let body = &text[1..end];
+    let decoded = match body {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        _ => {
+            let number = body.strip_prefix('#')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            char::from_u32(code).filter(|c| *c != '\0')?
+        }
+    };
+    Some((decoded, end + 1))
+}
+
+/// Appends `text` to `out` with `&`, `<`, `>` and `"` escaped: safe in element content and
+/// in double-quoted attribute values.
+pub fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// [`escape_into`] a new string.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_what_html_writers_emit_and_keeps_the_rest() {
+        assert_eq!(decode("plain"), "plain");
+        assert_eq!(
+            decode("a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#x27;"),
+            "a <b> & \"c\" 'd'"
+        );
+        assert_eq!(decode("&nbsp;&#8212;&#X2014;"), "\u{a0}\u{2014}\u{2014}");
+        assert_eq!(
+            decode("AT&T &copy; &#0; &#xZZ; &"),
+            "AT&T &copy; &#0; &#xZZ; &"
+        );
+    }
+
+    #[test]
+    fn escapes_markup_characters() {
+        assert_eq!(
+            escape("<a href=\"x\">&</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"
+        );
+        assert_eq!(
+            decode(&escape("if a < b && c > \"d\"")),
+            "if a < b && c > \"d\""
+        );
+    }
+}
