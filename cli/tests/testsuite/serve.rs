@@ -454,7 +454,13 @@ fn temporary_files_output_writes_and_bursts() {
 
     // 300 new posts at once (as a `git checkout` writes them): one rebuild.
     let rebuilds = |server: &Server| server.stderr().matches("pages reloaded").count();
+    // The reload event can arrive before the server's stderr line is read: wait for it.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while rebuilds(&server) == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let before = rebuilds(&server);
+    assert_eq!(before, 1, "{}", server.stderr());
     for number in 0..300 {
         fs::write(
             test.path(&format!("src/posts/many-{number:03}.md")),
