@@ -242,11 +242,7 @@ impl Pipeline {
         changed: &[PathBuf],
         keep: &(dyn Fn(&str) -> bool + Sync),
     ) -> Result<(), Error> {
-        let options = ReadOptions {
-            frontmatter: self.frontmatter,
-            ignore: self.ignore.clone(),
-            confine_links: self.confine_links,
-        };
+        let options = self.read_options();
         let source = self.source_dir();
         self.with_threads(|| reread_folder(&source, &options, files, changed, keep))
     }
@@ -294,17 +290,19 @@ impl Pipeline {
         }
     }
 
+    /// How this pipeline reads its source, for a whole read and a watch-mode reread alike.
+    fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            frontmatter: self.frontmatter,
+            ignore: self.ignore.clone(),
+            confine_links: self.confine_links,
+        }
+    }
+
     fn process_here(&self) -> Result<Build, Error> {
         let source = self.source_dir();
         let started = Instant::now();
-        let files = read_folder(
-            &source,
-            &ReadOptions {
-                frontmatter: self.frontmatter,
-                ignore: self.ignore.clone(),
-                confine_links: self.confine_links,
-            },
-        )?;
+        let files = read_folder(&source, &self.read_options())?;
         let read = Timing {
             step: "read".into(),
             elapsed: started.elapsed(),
