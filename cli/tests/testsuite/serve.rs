@@ -83,6 +83,19 @@ impl Server {
         self.stderr.lock().expect("stderr is readable").clone()
     }
 
+    /// The stderr read so far, once `ready` holds for it (or after 5 s): an event can
+    /// reach the test before the line the server printed with it has been read.
+    pub fn stderr_once(&self, ready: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let stderr = self.stderr();
+            if ready(&stderr) || Instant::now() > deadline {
+                return stderr;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// A GET request from a browser on this machine.
     pub fn get(&self, path: &str) -> Response {
         self.request(&format!(
@@ -326,10 +339,11 @@ fn edits_reload_the_page_and_errors_keep_the_last_good_build() {
         "{error}"
     );
     assert!(server.get("/").body.contains("<p>Welcome back.</p>"));
+    let is_error = |line: &str| line.starts_with("error: ") && line.contains("page.hbs");
     let printed = server
-        .stderr()
+        .stderr_once(|stderr| stderr.lines().any(is_error))
         .lines()
-        .filter(|line| line.starts_with("error: ") && line.contains("page.hbs"))
+        .filter(|line| is_error(line))
         .count();
     assert_eq!(printed, 1, "{}", server.stderr());
     // A page opened now learns of the error at once.
@@ -454,12 +468,10 @@ fn temporary_files_output_writes_and_bursts() {
 
     // 300 new posts at once (as a `git checkout` writes them): one rebuild.
     let rebuilds = |server: &Server| server.stderr().matches("pages reloaded").count();
-    // The reload event can arrive before the server's stderr line is read: wait for it.
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while rebuilds(&server) == 0 && std::time::Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let before = rebuilds(&server);
+    let before = server
+        .stderr_once(|stderr| stderr.contains("pages reloaded"))
+        .matches("pages reloaded")
+        .count();
     assert_eq!(before, 1, "{}", server.stderr());
     for number in 0..300 {
         fs::write(
