@@ -231,7 +231,7 @@ impl Pipeline {
     /// Runs the chain over files read already, writing nothing: watch mode keeps the files
     /// between builds and rereads only what changed (see [`Pipeline::reread`]).
     pub fn process_files(&self, files: Files) -> Result<Build, Error> {
-        self.with_threads(|| self.run_chain(files, Vec::new()))
+        self.with_threads(|| self.run_chain(|| Ok((files, Vec::new()))))
     }
 
     /// Brings `files` up to date with the source after the paths in `changed` changed, as
@@ -300,18 +300,19 @@ impl Pipeline {
     }
 
     fn process_here(&self) -> Result<Build, Error> {
-        let source = self.source_dir();
-        let started = Instant::now();
-        let files = read_folder(&source, &self.read_options())?;
-        let read = Timing {
-            step: "read".into(),
-            elapsed: started.elapsed(),
-            files_in: 0,
-            files_out: files.len(),
-            bytes_out: self.bytes(&files),
-            ..Timing::default()
-        };
-        self.run_chain(files, vec![read])
+        self.run_chain(|| {
+            let started = Instant::now();
+            let files = read_folder(&self.source_dir(), &self.read_options())?;
+            let read = Timing {
+                step: "read".into(),
+                elapsed: started.elapsed(),
+                files_in: 0,
+                files_out: files.len(),
+                bytes_out: self.bytes(&files),
+                ..Timing::default()
+            };
+            Ok((files, vec![read]))
+        })
     }
 
     /// The total size of the files' contents, when detailed timings are on.
@@ -322,20 +323,52 @@ impl Pipeline {
         }
     }
 
-    /// Runs every plugin in order over `files`, adding a timing per plugin to `timings`.
-    fn run_chain(&self, mut files: Files, mut timings: Vec<Timing>) -> Result<Build, Error> {
+    /// Runs every plugin in order over the files `input` gives (reading them, in a full
+    /// build), with a timing per step. Plugins are started before the input is taken, so
+    /// what they start overlaps the reading too.
+    fn run_chain(
+        &self,
+        input: impl FnOnce() -> Result<(Files, Vec<Timing>), Error>,
+    ) -> Result<Build, Error> {
         let mut site = Site::new(self.root.clone(), self.source_dir(), self.destination_dir());
         site.metadata = self.metadata.clone();
         site.mode = self.mode;
         site.drafts = self.drafts;
-        timings.reserve(self.plugins.len() + 1);
         for plugin in &self.plugins {
-            let bytes_in = self.bytes(&files);
+            plugin.start(&site);
+        }
+        let ran = input().and_then(|(mut files, mut timings)| {
+            timings.reserve(self.plugins.len() + 1);
+            self.run_plugins(&mut files, &mut site, &mut timings)?;
+            Ok((files, timings))
+        });
+        for plugin in &self.plugins {
+            plugin.end();
+        }
+        let (files, timings) = ran?;
+        let warnings = site.take_warnings();
+        Ok(Build {
+            files,
+            site,
+            timings,
+            warnings,
+        })
+    }
+
+    /// Runs each plugin in turn, stopping at the first failure.
+    fn run_plugins(
+        &self,
+        files: &mut Files,
+        site: &mut Site,
+        timings: &mut Vec<Timing>,
+    ) -> Result<(), Error> {
+        for plugin in &self.plugins {
+            let bytes_in = self.bytes(files);
             let started = Instant::now();
             let files_in = files.len();
             let (result, slowest) = match self.detailed_timings {
-                Some(limit) => file_timings::record(limit, || plugin.run(&mut files, &mut site)),
-                None => (plugin.run(&mut files, &mut site), Vec::new()),
+                Some(limit) => file_timings::record(limit, || plugin.run(files, site)),
+                None => (plugin.run(files, site), Vec::new()),
             };
             result.map_err(|error| error.in_plugin(plugin.name()))?;
             let elapsed = started.elapsed();
@@ -345,17 +378,11 @@ impl Pipeline {
                 files_in,
                 files_out: files.len(),
                 bytes_in,
-                bytes_out: self.bytes(&files),
+                bytes_out: self.bytes(files),
                 slowest,
             });
         }
-        let warnings = site.take_warnings();
-        Ok(Build {
-            files,
-            site,
-            timings,
-            warnings,
-        })
+        Ok(())
     }
 }
 
@@ -374,6 +401,71 @@ mod tests {
             fs::write(path, contents).unwrap();
         }
         dir
+    }
+
+    /// Records its calls in a shared log; fails its run when told to.
+    struct Logged {
+        name: &'static str,
+        fails: bool,
+        log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    }
+
+    impl Plugin for Logged {
+        fn name(&self) -> &str {
+            self.name
+        }
+
+        /// Leaves a file in the source: the read sees it only if it comes after.
+        fn start(&self, site: &Site) {
+            fs::write(site.source.join(self.name), "").unwrap();
+            self.log
+                .lock()
+                .unwrap()
+                .push(format!("start {}", self.name));
+        }
+
+        fn run(&self, files: &mut Files, _site: &mut Site) -> Result<(), Error> {
+            let read = files.len();
+            self.log
+                .lock()
+                .unwrap()
+                .push(format!("run {} over {read}", self.name));
+            match self.fails {
+                true => Err(Error::Message("broken".into())),
+                false => Ok(()),
+            }
+        }
+
+        fn end(&self) {
+            self.log.lock().unwrap().push(format!("end {}", self.name));
+        }
+    }
+
+    #[test]
+    fn plugins_start_before_the_read_and_end_after_a_failure() {
+        let dir = site_with(&[("a.txt", "a")]);
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let logged = |name, fails| Logged {
+            name,
+            fails,
+            log: log.clone(),
+        };
+        let error = Pipeline::new(dir.path())
+            .use_plugin(logged("first", true))
+            .use_plugin(logged("second", false))
+            .build()
+            .unwrap_err();
+        assert!(error.to_string().contains("broken"), "{error}");
+        assert_eq!(
+            *log.lock().unwrap(),
+            [
+                "start first",
+                "start second",
+                "run first over 3",
+                "end first",
+                "end second"
+            ]
+        );
     }
 
     #[test]

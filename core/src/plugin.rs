@@ -19,6 +19,15 @@ pub trait Plugin: Send + Sync {
 
     /// Transforms the files and the site. Errors name the files they concern.
     fn run(&self, files: &mut Files, site: &mut Site) -> Result<(), Error>;
+
+    /// Called for every plugin when a run starts, before the first one runs. Slow work that
+    /// needs neither the files nor the steps before it (starting a process) can begin here
+    /// and overlap those steps; [`Plugin::end`] follows whether the run succeeds or not.
+    fn start(&self, _site: &Site) {}
+
+    /// Called for every plugin when a run ends, after a failure too: gives up whatever
+    /// [`Plugin::start`] began and [`Plugin::run`] did not use.
+    fn end(&self) {}
 }
 
 impl fmt::Debug for dyn Plugin {

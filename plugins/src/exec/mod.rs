@@ -14,6 +14,8 @@ mod process;
 mod protocol;
 
 use std::io::Write;
+use std::process::Child;
+use std::sync::{Mutex, PoisonError};
 
 use ironsmith_core::{parse_options, Error, Files, Mode, Plugin, Site};
 use serde_json::Value;
@@ -25,12 +27,32 @@ pub const NAME: &str = "exec";
 #[derive(Debug)]
 pub struct Exec {
     options: Options,
+    /// The command [`Plugin::start`] started, until its step takes it.
+    started: Mutex<Option<Child>>,
 }
 
 impl Exec {
     pub fn new(options: Options) -> Result<Self, String> {
         options.validate()?;
-        Ok(Exec { options })
+        Ok(Exec {
+            options,
+            started: Mutex::new(None),
+        })
+    }
+
+    fn spec<'a>(&'a self, site: &'a Site) -> process::Spec<'a> {
+        process::Spec {
+            argv: &self.options.command,
+            dir: &site.root,
+            timeout: self.options.timeout.0,
+        }
+    }
+
+    fn take_started(&self) -> Option<Child> {
+        self.started
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
     }
 }
 
@@ -43,26 +65,51 @@ impl Plugin for Exec {
         self.options.name.as_deref().unwrap_or(NAME)
     }
 
+    fn start(&self, site: &Site) {
+        if !self.options.start_early {
+            return;
+        }
+        // A command that cannot start is tried again, and its error reported, by `run`.
+        if let Ok(child) = process::spawn(&self.spec(site)) {
+            if let Some(earlier) = self
+                .started
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .replace(child)
+            {
+                process::abandon(earlier);
+            }
+        }
+    }
+
     fn run(&self, files: &mut Files, site: &mut Site) -> Result<(), Error> {
-        let spec = process::Spec {
-            argv: &self.options.command,
-            dir: &site.root,
-            timeout: self.options.timeout.0,
-        };
-        let (changes, stderr) = {
+        let (changes, stderr, label) = {
             let (files, site) = (&*files, &*site);
-            process::run(
+            let spec = self.spec(site);
+            let child = match self.take_started() {
+                Some(child) => child,
+                None => process::spawn(&spec)?,
+            };
+            let (changes, stderr) = process::run(
                 &spec,
+                child,
                 |out| self.write_input(files, site, out),
                 protocol::parse_change,
-            )?
+            )?;
+            (changes, stderr, spec.label())
         };
-        let source = format!("{} output", spec.label());
+        let source = format!("{label} output");
         apply::apply(changes, files, &mut site.metadata, &source)?;
         for line in stderr.describe() {
-            site.warn(format!("{}: {} {line}", self.name(), spec.label()));
+            site.warn(format!("{}: {label} {line}", self.name()));
         }
         Ok(())
+    }
+
+    fn end(&self) {
+        if let Some(unused) = self.take_started() {
+            process::abandon(unused);
+        }
     }
 }
 
@@ -255,5 +302,62 @@ print("counted", file=sys.stderr)
         assert!(error.contains("`command` must name a program"), "{error}");
         let error = create(&json!({"command": ["x"], "pattern": 3})).unwrap_err();
         assert!(error.contains("option `pattern`"), "{error}");
+    }
+
+    /// A script that leaves `started` in the site root as soon as it runs, and `survived`
+    /// if it is ever left to finish after its input closes.
+    const MARKS_ITS_START: &str = "import sys\nopen('started', 'w').close()\nsys.stdin.read()\nopen('survived', 'w').close()\n";
+
+    fn wait_for(path: &std::path::Path) -> bool {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
+            if path.exists() {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        false
+    }
+
+    #[test]
+    fn start_runs_the_command_before_its_step_and_the_step_uses_it() {
+        let (dir, mut site, mut files) = setup(MARKS_ITS_START);
+        let plugin = exec(python(json!({})));
+        plugin.start(&site);
+        assert!(wait_for(&dir.path().join("started")), "not started early");
+        std::fs::remove_file(dir.path().join("started")).unwrap();
+        plugin.run(&mut files, &mut site).unwrap();
+        plugin.end();
+        assert!(
+            dir.path().join("survived").exists(),
+            "its step did not finish it"
+        );
+        assert!(
+            !dir.path().join("started").exists(),
+            "the step started a second command"
+        );
+    }
+
+    #[test]
+    fn end_kills_a_command_its_step_never_reached() {
+        let (dir, site, _files) = setup(MARKS_ITS_START);
+        let plugin = exec(python(json!({})));
+        plugin.start(&site);
+        assert!(wait_for(&dir.path().join("started")));
+        plugin.end();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert!(!dir.path().join("survived").exists(), "it was left running");
+    }
+
+    #[test]
+    fn start_early_false_waits_for_the_step() {
+        let (dir, mut site, mut files) = setup(MARKS_ITS_START);
+        let plugin = exec(python(json!({"startEarly": false})));
+        plugin.start(&site);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(!dir.path().join("started").exists(), "it started early");
+        plugin.run(&mut files, &mut site).unwrap();
+        plugin.end();
+        assert!(dir.path().join("survived").exists());
     }
 }

@@ -21,6 +21,9 @@ pub struct Options {
     pub options: Value,
     /// The step's name in errors, warnings and timings (two exec steps are told apart).
     pub name: Option<String>,
+    /// Start the command when the build starts, so its start-up (an interpreter loading)
+    /// overlaps the steps before it; it reads nothing until its step.
+    pub start_early: bool,
 }
 
 impl Default for Options {
@@ -32,6 +35,7 @@ impl Default for Options {
             contents: true,
             options: Value::Object(serde_json::Map::new()),
             name: None,
+            start_early: true,
         }
     }
 }

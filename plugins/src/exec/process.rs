@@ -80,16 +80,16 @@ impl Tail {
     }
 }
 
-/// Runs the command, feeding its stdin with `feed` while `parse` reads each line of its
-/// stdout (`None` for lines to skip). Returns the parsed lines with their line numbers,
-/// and the end of its stderr. Fails when the command cannot start, runs out of time,
-/// writes a line `parse` refuses, or exits with an error.
+/// Runs a command [`spawn`] started, feeding its stdin with `feed` while `parse` reads
+/// each line of its stdout (`None` for lines to skip); the timeout counts from here.
+/// Returns the parsed lines with their line numbers, and the end of its stderr. Fails when
+/// the command runs out of time, writes a line `parse` refuses, or exits with an error.
 pub fn run<T>(
     spec: &Spec<'_>,
+    mut child: Child,
     feed: impl FnOnce(&mut dyn Write) -> io::Result<()> + Send,
     parse: impl Fn(&[u8]) -> Result<Option<T>, String>,
 ) -> Result<(Vec<(usize, T)>, Tail), Error> {
-    let mut child = spawn(spec)?;
     let (Some(stdin), Some(stdout), Some(stderr)) =
         (child.stdin.take(), child.stdout.take(), child.stderr.take())
     else {
@@ -165,7 +165,8 @@ pub fn run<T>(
     }
 }
 
-fn spawn(spec: &Spec<'_>) -> Result<Child, Error> {
+/// Starts the command with piped standard streams, in its own process group.
+pub fn spawn(spec: &Spec<'_>) -> Result<Child, Error> {
     let Some((program, arguments)) = spec.argv.split_first() else {
         return Err(Error::Message("no command to run".into()));
     };
@@ -229,6 +230,12 @@ fn read_lines<T>(
         }
     }
     Ok(parsed)
+}
+
+/// Stops a command that was started but never given its input, and reaps it.
+pub fn abandon(mut child: Child) {
+    kill_tree(child.id());
+    let _ = child.wait();
 }
 
 /// Kills the command's process group, so its children too (on Windows, its process
@@ -302,6 +309,7 @@ mod tests {
         };
         run(
             &spec,
+            spawn(&spec)?,
             move |out| out.write_all(input.as_bytes()),
             |line| {
                 let text = String::from_utf8_lossy(line).trim().to_string();
@@ -333,6 +341,7 @@ mod tests {
         };
         let (lines, _) = run(
             &spec,
+            spawn(&spec).unwrap(),
             |out| {
                 for i in 0..200_000 {
                     writeln!(out, "line {i}")?;
@@ -355,6 +364,7 @@ mod tests {
         };
         let (lines, _) = run(
             &spec,
+            spawn(&spec).unwrap(),
             |out| {
                 for _ in 0..100_000 {
                     out.write_all(b"again and again\n")?;
@@ -428,7 +438,7 @@ mod tests {
             dir: Path::new("."),
             timeout: SECOND,
         };
-        let error = run(&spec, |_| Ok(()), |_| Ok(Some(()))).unwrap_err();
+        let error = spawn(&spec).unwrap_err();
         let message = error.to_string();
         assert!(
             message.starts_with("cannot run `ironsmith-no-such-program` in .: ")
