@@ -20,26 +20,26 @@ pub struct Split {
 
 /// Parses the front matter of `bytes` if it opens with a `---` line.
 ///
-/// Returns `Ok(None)` for files without front matter and for files that are not UTF-8:
-/// those pass through byte for byte.
+/// Returns `Ok(None)` for files without front matter and for files whose front matter is
+/// not UTF-8: those pass through byte for byte. Only the front matter is checked: the body
+/// is left to the plugins that need text, so a page is validated once, not twice.
 pub fn split(bytes: &[u8]) -> Result<Option<Split>, FileError> {
     let skipped = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
     let rest = &bytes[skipped..];
     let Some(after_open) = strip_delimiter_line(rest, b"---") else {
         return Ok(None);
     };
-    let Ok(text) = std::str::from_utf8(rest) else {
-        return Ok(None);
-    };
     let yaml_start = rest.len() - after_open.len();
-    let (yaml_len, close_len) = find_closing_line(&text[yaml_start..]).ok_or_else(|| {
+    let (yaml_len, close_len) = find_closing_line(after_open).ok_or_else(|| {
         FileError::new(
             "front matter opened by the `---` on line 1 is never closed: \
              add a `---` line after the last key",
         )
         .at(Location { line: 1, column: 1 })
     })?;
-    let yaml_text = &text[yaml_start..yaml_start + yaml_len];
+    let Ok(yaml_text) = std::str::from_utf8(&after_open[..yaml_len]) else {
+        return Ok(None);
+    };
     let metadata = parse(yaml_text)?;
     Ok(Some(Split {
         metadata,
@@ -102,11 +102,11 @@ fn strip_delimiter_line<'a>(bytes: &'a [u8], delimiter: &[u8]) -> Option<&'a [u8
 }
 
 /// Length of the YAML before the closing `---` (or `...`) line, and that line's length.
-fn find_closing_line(text: &str) -> Option<(usize, usize)> {
+fn find_closing_line(yaml: &[u8]) -> Option<(usize, usize)> {
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let bare = line.trim_end();
-        if bare == "---" || bare == "..." {
+    for line in yaml.split_inclusive(|&byte| byte == b'\n') {
+        let bare = line.trim_ascii_end();
+        if bare == b"---" || bare == b"..." {
             return Some((offset, line.len()));
         }
         offset += line.len();
@@ -143,6 +143,11 @@ mod tests {
     fn files_without_front_matter_or_utf8_are_left_alone() {
         assert_eq!(split(b"# just markdown\n---\n").unwrap(), None);
         assert_eq!(split(b"---\n\xff\xfe\n---\n").unwrap(), None);
+        let parsed = split(b"---\ntitle: x\n---\n\xff body").unwrap().unwrap();
+        assert_eq!(
+            parsed.metadata["title"], "x",
+            "a body that is not UTF-8 keeps its front matter"
+        );
         assert_eq!(split(b"----\nnot: fm\n---\n").unwrap(), None);
     }
 
