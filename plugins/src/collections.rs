@@ -164,19 +164,18 @@ impl Plugin for Collections {
             }
             global.insert(name.to_string(), Value::Array(summaries));
         }
-        for (index, links) in refers.into_iter().enumerate() {
-            if links.is_empty() {
-                continue;
-            }
-            if let Some((_, file)) = files.get_index_mut(index) {
+        files
+            .par_values_mut()
+            .zip(refers)
+            .filter(|(_, links)| !links.is_empty())
+            .for_each(|(file, links)| {
                 let collection: Metadata = links
                     .into_iter()
                     .map(|(name, l)| (name, Value::Object(l)))
                     .collect();
                 file.metadata
                     .insert("collection".into(), Value::Object(collection));
-            }
-        }
+            });
         site.metadata
             .insert("collections".into(), Value::Object(global));
         if !info.is_empty() {
@@ -197,25 +196,31 @@ impl Collections {
         site: &Site,
     ) -> Result<Vec<usize>, Error> {
         let order = options.sort_order();
-        let mut keyed = Vec::new();
-        let mut missing = Vec::new();
-        for (index, (path, file)) in files.iter().enumerate() {
-            let by_pattern = options.pattern.as_ref().is_some_and(|p| p.is_match(path));
-            let by_front_matter =
-                declared_names(file.metadata.get("collection")).any(|n| n == name);
-            if !(by_pattern || by_front_matter) {
-                continue;
-            }
-            let key = if order.key == "path" {
-                Some(SortKey::Text(path.clone()))
-            } else {
-                key_path::get(&file.metadata, &order.key).and_then(SortKey::of)
-            };
-            if key.is_none() {
-                missing.push(file.display_path(path));
-            }
-            keyed.push((key, index));
-        }
+        // Matching paths and parsing dates is per file: spread it over the workers.
+        let mut keyed: Vec<(Option<SortKey>, usize)> = files
+            .par_iter()
+            .enumerate()
+            .filter_map(|(index, (path, file))| {
+                let by_pattern = options.pattern.as_ref().is_some_and(|p| p.is_match(path));
+                let by_front_matter =
+                    declared_names(file.metadata.get("collection")).any(|n| n == name);
+                if !(by_pattern || by_front_matter) {
+                    return None;
+                }
+                let key = if order.key == "path" {
+                    Some(SortKey::Text(path.clone()))
+                } else {
+                    key_path::get(&file.metadata, &order.key).and_then(SortKey::of)
+                };
+                Some((key, index))
+            })
+            .collect();
+        let missing: Vec<String> = keyed
+            .iter()
+            .filter(|(key, _)| key.is_none())
+            .filter_map(|&(_, index)| files.get_index(index))
+            .map(|(path, file)| file.display_path(path))
+            .collect();
         keyed.sort_by(|(a, _), (b, _)| match (a, b) {
             (Some(a), Some(b)) if order.descending => b.cmp(a),
             (Some(a), Some(b)) => a.cmp(b),
