@@ -40,6 +40,18 @@ impl File {
         }
     }
 
+    /// Replaces the contents with `text` in a buffer of its exact size. A site holds every
+    /// page at once, a rendered page's buffer was sized before its length was known, and
+    /// allocators keep in place a block that shrinks by less than half (so `shrink_to_fit`
+    /// frees nothing): a buffer with more than an eighth to spare is copied.
+    pub fn set_text(&mut self, text: String) {
+        let spare = text.capacity() - text.len();
+        self.contents = match spare > text.len() / 8 {
+            true => text.as_bytes().to_vec(),
+            false => text.into_bytes(),
+        };
+    }
+
     /// The contents as text, or `None` when they are not UTF-8.
     pub fn text(&self) -> Option<&str> {
         std::str::from_utf8(&self.contents).ok()
@@ -59,5 +71,26 @@ impl File {
             Some(origin) => origin.display().to_string(),
             None => key.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_text_drops_a_large_spare_capacity_and_keeps_a_small_one() {
+        let mut file = File::default();
+        let mut roomy = String::with_capacity(1000);
+        roomy.push_str("<p>short</p>");
+        file.set_text(roomy);
+        assert_eq!(file.contents, b"<p>short</p>");
+        assert_eq!(file.contents.capacity(), file.contents.len());
+
+        let mut snug = String::with_capacity(100);
+        snug.push_str(&"x".repeat(95));
+        let buffer = snug.as_ptr();
+        file.set_text(snug);
+        assert_eq!(file.contents.as_ptr(), buffer, "a snug buffer is kept, not copied");
     }
 }

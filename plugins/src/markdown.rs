@@ -173,10 +173,8 @@ impl Markdown {
             )
         })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut html = self.renderer.render(text);
-        // The buffer was sized for the worst case; the site holds every page at once.
-        html.shrink_to_fit();
-        file.contents = html.into_bytes();
+        let html = self.renderer.render(text);
+        file.set_text(html);
         for key in self.options.keys.files() {
             render_key(&self.renderer, &mut file.metadata, key);
         }

@@ -159,7 +159,7 @@ impl Layouts {
         });
         match rendered {
             Ok(output) => {
-                file.contents = output.into_bytes();
+                file.set_text(output);
                 Ok(())
             }
             Err(error) => {

@@ -235,8 +235,6 @@ impl Templates {
         layout
             .template
             .render(&self.registry, context, &mut render_context, &mut out)?;
-        // Growth past the estimate doubles the buffer; the site holds every page at once.
-        out.0.shrink_to_fit();
         Ok(out.0)
     }
 
