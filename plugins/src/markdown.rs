@@ -296,6 +296,7 @@ impl<'a, I: Iterator<Item = Event<'a>>> HeadingIds<'a, I> {
         };
         let id = match id {
             Some(id) => id,
+            None if self.prefix.is_empty() => CowStr::from(self.slugs.next(&text)),
             None => CowStr::from(format!("{}{}", self.prefix, self.slugs.next(&text))),
         };
         self.pending = inner.into_iter();

@@ -30,7 +30,11 @@ impl Default for SlugStyle {
 /// A slug in the given style: runs of anything but ASCII letters and digits become one
 /// separator, none at either end.
 pub fn slugify_with(text: &str, style: &SlugStyle) -> String {
-    let ascii = deunicode::deunicode(text);
+    // Most headings and titles are ASCII already: transliterate only the others.
+    let ascii = match text.is_ascii() {
+        true => std::borrow::Cow::Borrowed(text),
+        false => std::borrow::Cow::Owned(deunicode::deunicode(text)),
+    };
     let mut slug = String::with_capacity(ascii.len());
     let mut pending_separator = false;
     for c in ascii.chars() {
