@@ -7,7 +7,7 @@
 
 use crate::error::{FileError, Location};
 use crate::file::Metadata;
-use crate::yaml;
+use crate::{simple_yaml, yaml};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -51,6 +51,9 @@ pub fn split(bytes: &[u8]) -> Result<Option<Split>, FileError> {
 fn parse(yaml_text: &str) -> Result<Metadata, FileError> {
     // The block starts on the file's second line.
     const FIRST_LINE: usize = 2;
+    if let Some(map) = simple_yaml::parse(yaml_text) {
+        return Ok(map);
+    }
     let value: serde_json::Value = yaml::from_str(yaml_text).map_err(|error| {
         let location = error.location.map_or(
             Location {

@@ -34,6 +34,7 @@ mod pipeline;
 mod plugin;
 mod read;
 mod registry;
+mod simple_yaml;
 mod site;
 mod write;
 pub mod yaml;
