@@ -91,6 +91,10 @@ mod tests {
         snug.push_str(&"x".repeat(95));
         let buffer = snug.as_ptr();
         file.set_text(snug);
-        assert_eq!(file.contents.as_ptr(), buffer, "a snug buffer is kept, not copied");
+        assert_eq!(
+            file.contents.as_ptr(),
+            buffer,
+            "a snug buffer is kept, not copied"
+        );
     }
 }
