@@ -5,9 +5,12 @@
 //! classes (`hl-keyword`), styled by a generated stylesheet, or with `style` attributes.
 //! Blocks in a language the highlighter does not know are left exactly as they are.
 //!
-//! Grammars load on first use. Identical blocks are highlighted once per build, and a
-//! rebuild in `ironsmith serve` re-highlights only the blocks that changed.
+//! Grammars compile once per process, for the languages a site uses: those its sources
+//! name start compiling when a run starts (`hint.rs`), the others on first use. Identical
+//! blocks are highlighted once per build, and a rebuild in `ironsmith serve` re-highlights
+//! only the blocks that changed.
 
+mod hint;
 mod languages;
 mod themes;
 
@@ -15,6 +18,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use ironsmith_core::{
@@ -100,6 +104,8 @@ pub struct Highlight {
     code: Selector,
     inside_code: Selector,
     renderer: Arc<Renderer>,
+    /// The sources were searched for languages to compile early.
+    hinted: AtomicBool,
 }
 
 pub fn create(options: &Value) -> Result<Box<dyn Plugin>, String> {
@@ -141,6 +147,7 @@ impl Highlight {
             inside_code: parse("pre > code *"),
             renderer,
             options,
+            hinted: AtomicBool::new(false),
         })
     }
 
@@ -156,18 +163,15 @@ impl Highlight {
     }
 
     fn language_named(&self, name: &str) -> Option<usize> {
-        let name = name.to_ascii_lowercase();
-        self.aliases
-            .get(&name)
-            .copied()
-            .or_else(|| languages::find(&name))
+        language_named(&self.aliases, name)
     }
 
-    /// Compiles the grammars the first pages seem to use, all at once on every core,
-    /// before any page waits for one (Rust's alone takes 20 ms). Those pages are only
-    /// searched for `language-x` here: a name found outside a code block costs a grammar,
-    /// nothing more. A large site loads the rest as its pages need them, which its other
-    /// pages hide, while a search of every page would cost more than it saves.
+    /// Compiles the grammars the first pages seem to use and the sources did not name
+    /// (`hint.rs`), all at once on every core, before any page waits for one (Rust's alone
+    /// takes 12 ms). Those pages are only searched for `language-x` here: a name found
+    /// outside a code block costs a grammar, nothing more. A large site loads the rest as
+    /// its pages need them, which its other pages hide, while a search of every page would
+    /// cost more than it saves.
     fn preload(&self, files: &Files) {
         let first: Vec<&str> = files
             .iter()
@@ -186,22 +190,7 @@ impl Highlight {
     }
 
     fn languages_named_in(&self, html: &str) -> Vec<usize> {
-        let mut found = Vec::new();
-        for prefix in ["language-", "lang-"] {
-            let mut rest = html;
-            while let Some(at) = rest.find(prefix) {
-                rest = &rest[at + prefix.len()..];
-                let end = rest
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || "+#_-".contains(c)))
-                    .unwrap_or(rest.len());
-                if let Some(language) = self.language_named(&rest[..end]) {
-                    if !found.contains(&language) {
-                        found.push(language);
-                    }
-                }
-            }
-        }
-        found
+        languages_named_in(&self.aliases, html)
     }
 
     /// The theme as CSS rules for the classes this plugin writes.
@@ -225,6 +214,13 @@ impl Highlight {
 impl Plugin for Highlight {
     fn name(&self) -> &str {
         NAME
+    }
+
+    /// Starts compiling the grammars the sources name, on the first run of the process.
+    fn start(&self, site: &Site) {
+        if !self.hinted.swap(true, Ordering::Relaxed) {
+            hint::spawn(site.source.clone(), self.aliases.clone());
+        }
     }
 
     fn run(&self, files: &mut Files, _site: &mut Site) -> Result<(), Error> {
@@ -502,6 +498,36 @@ impl Cache {
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The language a name stands for: an alias from the options, else a name it is known by.
+fn language_named(aliases: &HashMap<String, usize>, name: &str) -> Option<usize> {
+    let name = name.to_ascii_lowercase();
+    aliases
+        .get(&name)
+        .copied()
+        .or_else(|| languages::find(&name))
+}
+
+/// The known languages `language-x` and `lang-x` class names in `html` name, wherever they
+/// are: a guess of what its code blocks need.
+fn languages_named_in(aliases: &HashMap<String, usize>, html: &str) -> Vec<usize> {
+    let mut found = Vec::new();
+    for prefix in ["language-", "lang-"] {
+        let mut rest = html;
+        while let Some(at) = rest.find(prefix) {
+            rest = &rest[at + prefix.len()..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || "+#_-".contains(c)))
+                .unwrap_or(rest.len());
+            if let Some(language) = language_named(aliases, &rest[..end]) {
+                if !found.contains(&language) {
+                    found.push(language);
+                }
+            }
+        }
+    }
+    found
 }
 
 /// `hl-` and `function.method` -> `hl-function-method`.
