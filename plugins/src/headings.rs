@@ -125,11 +125,20 @@ impl Heading {
 
     /// A heading as [`Heading::into_value`] wrote it; `None` for anything else.
     pub fn from_value(value: &Value) -> Option<Heading> {
-        let level = u8::try_from(value.get("level")?.as_u64()?).ok()?;
+        // Three keys: looking at each costs less than hashing the names to find them.
+        let (mut level, mut id, mut text) = (None, None, None);
+        for (key, value) in value.as_object()? {
+            match key.as_str() {
+                "level" => level = value.as_u64(),
+                "id" => id = value.as_str(),
+                "text" => text = value.as_str(),
+                _ => {}
+            }
+        }
         Some(Heading {
-            level,
-            id: value.get("id").and_then(Value::as_str).map(str::to_string),
-            text: value.get("text")?.as_str()?.to_string(),
+            level: u8::try_from(level?).ok()?,
+            id: id.map(str::to_string),
+            text: text?.to_string(),
         })
     }
 }

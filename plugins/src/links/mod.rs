@@ -3,12 +3,14 @@
 //!
 //! It reads the finished pages, so it goes last in the chain, after `layouts`. Pages are
 //! scanned in parallel with lol_html, then every link is checked against the file map and
-//! the ids found, so a 10,000-page site costs two passes over its HTML, not a crawl.
+//! the ids found, so a 10,000-page site costs two passes over its HTML, not a crawl. A
+//! link that leads to the same place from every page (a layout's `/about/`) is resolved
+//! once per worker, not once per page.
 
 mod resolve;
 mod scan;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use ironsmith_core::{parse_options, Error, FileError, Files, Pattern, Plugin, Site};
 use rayon::prelude::*;
@@ -16,7 +18,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::key_path;
-use resolve::{target, Target};
+use resolve::{below, target, Target};
 use scan::{Page, Scanner};
 
 pub const NAME: &str = "links";
@@ -96,28 +98,32 @@ impl Plugin for Links {
             return Err(error);
         }
 
-        let ids: HashMap<&str, HashSet<&str>> = pages
-            .iter()
-            .map(|(key, page)| (*key, page.ids.iter().map(String::as_str).collect()))
-            .collect();
         let checker = Checker {
             files,
-            ids: &ids,
+            pages: pages.iter().map(|(key, page)| (*key, page)).collect(),
             options: &self.options,
+            prefix: match self.options.level {
+                Level::Warn => format!("{NAME}: "),
+                Level::Error => String::new(),
+            },
             site_url: self.options.site_url.clone().or_else(|| {
                 key_path::get(&site.metadata, "site.url")
                     .and_then(Value::as_str)
                     .map(str::to_string)
             }),
         };
+        // Each worker keeps what the links that read the same from every page came to.
         let broken: Vec<String> = pages
             .par_iter()
-            .flat_map_iter(|(key, page)| checker.broken(key, page))
+            .map_init(HashMap::new, |known, (key, page)| {
+                checker.broken(key, page, known)
+            })
+            .flatten_iter()
             .collect();
         match self.options.level {
             Level::Warn => {
                 for line in broken {
-                    site.warn(format!("{NAME}: {line}"));
+                    site.warn(line);
                 }
                 Ok(())
             }
@@ -134,28 +140,64 @@ impl Plugin for Links {
 /// Everything a link is checked against.
 struct Checker<'a> {
     files: &'a Files,
-    ids: &'a HashMap<&'a str, HashSet<&'a str>>,
+    /// The pages checked, whose ids anchors may point at.
+    pages: HashMap<&'a str, &'a Page>,
     options: &'a Options,
+    /// What each line starts with: the plugin's name for a warning.
+    prefix: String,
     site_url: Option<String>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     /// One line per distinct broken link of the page: where it is, the link, what is wrong.
-    fn broken(&self, key: &str, page: &Page) -> Vec<String> {
-        let mut seen = HashSet::new();
-        let shown = self.files[key].display_path(key);
-        let place = match shown == key {
-            true => shown,
-            false => format!("{shown} (on {key})"),
-        };
-        page.urls
-            .iter()
-            .filter(|url| seen.insert(url.as_str()))
-            .filter_map(|url| {
-                self.problem(url, key)
-                    .map(|problem| format!("{place}: broken link `{url}`: {problem}"))
-            })
-            .collect()
+    /// `known` holds the problems (or none) of links that read the same from every page,
+    /// such as a layout's `/about/`, so each is resolved once per worker.
+    fn broken(
+        &self,
+        key: &str,
+        page: &'a Page,
+        known: &mut HashMap<&'a str, Option<String>>,
+    ) -> Vec<String> {
+        let mut listed: Vec<&str> = Vec::new();
+        let mut place = None;
+        let mut lines = Vec::new();
+        for url in page.urls() {
+            let problem = match self.reads_the_same_from_every_page(url) {
+                true => known
+                    .entry(url)
+                    .or_insert_with(|| self.problem(url, key))
+                    .clone(),
+                false => self.problem(url, key),
+            };
+            let Some(problem) = problem else {
+                continue;
+            };
+            if listed.contains(&url) {
+                continue;
+            }
+            listed.push(url);
+            // Most pages have no broken link: the place is named only when one does.
+            let place = place.get_or_insert_with(|| {
+                let shown = self.files[key].display_path(key);
+                match shown == key {
+                    true => shown,
+                    false => format!("{shown} (on {key})"),
+                }
+            });
+            let prefix = &self.prefix;
+            lines.push(format!("{prefix}{place}: broken link `{url}`: {problem}"));
+        }
+        lines
+    }
+
+    /// A path from the site's root (`/about/`), or an address below the site's own: where
+    /// it leads does not depend on the page it is on.
+    fn reads_the_same_from_every_page(&self, url: &str) -> bool {
+        let url = url.trim_matches(|c: char| c.is_ascii_whitespace());
+        match self.site_url.as_deref().and_then(|base| below(url, base)) {
+            Some(path) => path.starts_with('/'),
+            None => url.starts_with('/') && !url.starts_with("//"),
+        }
     }
 
     /// Why `url` on the page `key` does not resolve, if it does not.
@@ -166,7 +208,7 @@ impl Checker<'_> {
             Target::Internal { path, fragment } => (path, fragment),
         };
         let file = match path {
-            None => key.to_string(),
+            None => key,
             Some(path) => {
                 if self
                     .options
@@ -186,8 +228,7 @@ impl Checker<'_> {
         if !self.options.anchors {
             return None;
         }
-        let ids = self.ids.get(file.as_str())?;
-        match ids.contains(fragment.as_str()) {
+        match self.pages.get(file)?.has_id(&fragment) {
             true => None,
             false => Some(format!("`{file}` has no element with id `{fragment}`")),
         }
@@ -196,18 +237,14 @@ impl Checker<'_> {
     /// The output file a path names, as a static server finds it: a folder by its
     /// `index.html`, and a path without its `/` or `.html` (`/about` for `about/index.html`
     /// or `about.html`).
-    fn find(&self, path: &str) -> Option<String> {
+    fn find(&self, path: &str) -> Option<&str> {
+        let key = |candidate: &str| self.files.get_key_value(candidate).map(|(k, _)| k.as_str());
         if path.is_empty() || path.ends_with('/') {
-            let index = format!("{path}index.html");
-            return self.files.contains_key(&index).then_some(index);
+            return key(&format!("{path}index.html"));
         }
-        [
-            path.to_string(),
-            format!("{path}/index.html"),
-            format!("{path}.html"),
-        ]
-        .into_iter()
-        .find(|candidate| self.files.contains_key(candidate))
+        key(path)
+            .or_else(|| key(&format!("{path}/index.html")))
+            .or_else(|| key(&format!("{path}.html")))
     }
 }
 
@@ -283,6 +320,31 @@ mod tests {
                 "index.html: broken link `docs/#missing`: `docs/index.html` has no element with id `missing`",
                 "index.html: broken link `/style.css`: there is no `style.css`",
                 "index.html: broken link `../../x`: it leads above the site's root",
+            ]
+        );
+    }
+
+    #[test]
+    fn links_shared_by_pages_are_listed_for_each_page() {
+        let pages = [
+            (
+                "a.html",
+                "<a href='/gone/'>g</a><a href='gone/'>r</a><a href='/b/#x'>x</a><a href='/b/'>b</a>",
+            ),
+            (
+                "b/index.html",
+                "<a href='/gone/'>g</a><a href='gone/'>r</a><a href='/b/#x'>x</a><p id='y'></p>",
+            ),
+        ];
+        assert_eq!(
+            errors(json!({"siteUrl": "https://example.com"}), &pages),
+            [
+                "a.html: broken link `/gone/`: there is no `gone/index.html`",
+                "a.html: broken link `gone/`: there is no `gone/index.html`",
+                "a.html: broken link `/b/#x`: `b/index.html` has no element with id `x`",
+                "b/index.html: broken link `/gone/`: there is no `gone/index.html`",
+                "b/index.html: broken link `gone/`: there is no `b/gone/index.html`",
+                "b/index.html: broken link `/b/#x`: `b/index.html` has no element with id `x`",
             ]
         );
     }

@@ -71,7 +71,7 @@ pub(super) fn target(url: &str, page: &str, site_url: Option<&str>) -> Target {
 
 /// The path of `url` below the site's address (`https://example.com/docs/` under
 /// `https://example.com` is `/docs/`), compared without regard to the scheme's case.
-fn below<'a>(url: &'a str, base: &str) -> Option<&'a str> {
+pub(super) fn below<'a>(url: &'a str, base: &str) -> Option<&'a str> {
     let base = base.trim_end_matches('/');
     let head = url.get(..base.len())?;
     let rest = url.get(base.len()..)?;

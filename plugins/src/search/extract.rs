@@ -3,7 +3,9 @@
 //!
 //! Two passes, because they cost less than one: the words pass stops as soon as it has
 //! enough text, and the headings pass asks lol_html for the text of headings only. Reading
-//! every word of every page in one pass cost three times as much at 10,000 pages.
+//! every word of every page in one pass cost three times as much at 10,000 pages. The
+//! headings pass is not needed on a page the `headings` plugin has listed
+//! ([`recorded_headings`]).
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -15,7 +17,9 @@ use lol_html::{
     Settings,
 };
 use serde::Serialize;
+use serde_json::Value;
 
+use crate::headings::Heading as Recorded;
 use crate::html_text;
 
 /// What the index keeps of one page's contents.
@@ -169,6 +173,25 @@ impl Extractor {
     }
 }
 
+/// The first `<h1>`'s text and the `<h2>` and `<h3>` headings, from the `headings` list the
+/// `headings` plugin left on the page, so the page is not read again; `None` when the list
+/// is missing or not that plugin's.
+pub(super) fn recorded_headings(list: Option<&Value>) -> Option<(Option<String>, Vec<Heading>)> {
+    let mut h1 = None;
+    let mut headings = Vec::new();
+    for value in list?.as_array()? {
+        let Recorded { level, id, text } = Recorded::from_value(value)?;
+        match level {
+            1 => {
+                h1.get_or_insert(text);
+            }
+            2 | 3 => headings.push(Heading { id, text }),
+            _ => {}
+        }
+    }
+    Some((h1, headings))
+}
+
 fn tokenize(
     settings: Settings<'_, '_>,
     html: &[u8],
@@ -191,21 +214,48 @@ struct Words {
 }
 
 impl Words {
+    /// Appends `text` with runs of whitespace as one space (none leading), a word at a time;
+    /// nothing once the text is full.
     fn push(&mut self, text: &str) {
-        for c in text.chars() {
-            let space = c.is_whitespace();
-            if space && (self.text.is_empty() || self.text.ends_with(' ')) {
+        if self.full {
+            return;
+        }
+        let mut rest = text;
+        while !rest.is_empty() {
+            let word = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            if word > 0 {
+                if !self.take(rest[..word].chars().count()) {
+                    return;
+                }
+                self.text.push_str(&rest[..word]);
+                rest = &rest[word..];
                 continue;
             }
-            if self.chars >= self.limit {
-                self.full = true;
-                let cut = self.text.rfind(' ').unwrap_or(0);
-                self.text.truncate(cut);
+            let space = rest
+                .find(|c: char| !c.is_whitespace())
+                .unwrap_or(rest.len());
+            rest = &rest[space..];
+            if self.text.is_empty() || self.text.ends_with(' ') {
+                continue;
+            }
+            if !self.take(1) {
                 return;
             }
-            self.text.push(if space { ' ' } else { c });
-            self.chars += 1;
+            self.text.push(' ');
         }
+    }
+
+    /// Counts `chars` more characters, or, when they would pass the limit, marks the text
+    /// full and cuts it after its last whole word.
+    fn take(&mut self, chars: usize) -> bool {
+        if self.chars + chars > self.limit {
+            self.full = true;
+            let cut = self.text.rfind(' ').unwrap_or(0);
+            self.text.truncate(cut);
+            return false;
+        }
+        self.chars += chars;
+        true
     }
 }
 
@@ -338,6 +388,18 @@ mod tests {
     }
 
     #[test]
+    fn text_full_at_an_element_boundary_keeps_its_words() {
+        let wanted = Wanted {
+            text: Some(10),
+            headings: false,
+        };
+        let page = Extractor::new()
+            .extract(b"<p>alpha beta</p><p>gamma</p>", wanted)
+            .unwrap();
+        assert_eq!(page.text, "alpha");
+    }
+
+    #[test]
     fn text_is_cut_at_a_word_boundary_after_the_limit() {
         let page = Extractor::new()
             .extract(
@@ -361,6 +423,85 @@ mod tests {
                 .text,
             ""
         );
+    }
+
+    #[test]
+    fn words_are_cut_as_a_character_at_a_time_would_cut_them_and_once_only() {
+        fn one_at_a_time(limit: usize, chunks: &[&str]) -> (String, bool) {
+            let (mut text, mut chars, mut full) = (String::new(), 0, false);
+            for chunk in chunks {
+                if full {
+                    break;
+                }
+                for c in chunk.chars() {
+                    let space = c.is_whitespace();
+                    if space && (text.is_empty() || text.ends_with(' ')) {
+                        continue;
+                    }
+                    if chars >= limit {
+                        full = true;
+                        text.truncate(text.rfind(' ').unwrap_or(0));
+                        break;
+                    }
+                    text.push(if space { ' ' } else { c });
+                    chars += 1;
+                }
+            }
+            (text, full)
+        }
+        let pages: [&[&str]; 4] = [
+            &["  alpha beta\n\tgamma  ", " delta"],
+            &[
+                "caf\u{e9} na\u{ef}ve\u{a0}\u{a0}r\u{e9}sum\u{e9}",
+                "",
+                " x ",
+            ],
+            &["one", "two", " ", "three"],
+            &["\u{2003}lead", "ing  and trailing \u{3000}"],
+        ];
+        for chunks in pages {
+            for limit in 0..40 {
+                let mut words = Words {
+                    limit,
+                    ..Words::default()
+                };
+                for chunk in chunks {
+                    words.push(chunk);
+                }
+                let wanted = one_at_a_time(limit, chunks);
+                assert_eq!((words.text, words.full), wanted, "{chunks:?} at {limit}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_headings_plugin_list_stands_for_the_headings_pass() {
+        let list = serde_json::json!([
+            {"level": 2, "id": "a", "text": "A"},
+            {"level": 1, "id": null, "text": "Title"},
+            {"level": 4, "id": "deep", "text": "Deep"},
+            {"level": 1, "id": "x", "text": "Second title"},
+            {"level": 3, "id": null, "text": "B"}
+        ]);
+        assert_eq!(
+            recorded_headings(Some(&list)),
+            Some((
+                Some("Title".to_string()),
+                vec![
+                    Heading {
+                        id: Some("a".into()),
+                        text: "A".into()
+                    },
+                    Heading {
+                        id: None,
+                        text: "B".into()
+                    },
+                ]
+            ))
+        );
+        assert_eq!(recorded_headings(None), None);
+        let authors_own = serde_json::json!(["Intro", "Usage"]);
+        assert_eq!(recorded_headings(Some(&authors_own)), None);
     }
 
     #[test]

@@ -12,18 +12,23 @@
 //! `text` is the page's words without markup, cut after `textLength` characters so the
 //! index stays small enough to download; headings keep their ids so a result can link to
 //! its section. List it after `markdown` (and `permalinks`) and before `layouts`, so it
-//! reads each page's own content rather than the navigation around it.
+//! reads each page's own content rather than the navigation around it. After `headings`
+//! (and before `toc`, which drops it) the `headings` list that plugin leaves on each page
+//! stands for the page's headings, so the page is not read for them again.
 
 mod extract;
+
+use std::collections::HashSet;
 
 use ironsmith_core::{
     check_output_path, parse_options, Error, File, FileError, Files, Pattern, Plugin, Site,
 };
 use rayon::prelude::*;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::{key_path, pages};
+use crate::{headings, key_path, pages};
 use extract::{Extract, Extractor, Wanted};
 
 pub const NAME: &str = "search";
@@ -75,7 +80,7 @@ pub struct Search {
 }
 
 pub fn create(options: &Value) -> Result<Box<dyn Plugin>, String> {
-    let options: Options = parse_options(options)?;
+    let mut options: Options = parse_options(options)?;
     check_output_path(&options.output).map_err(|e| format!("option `output`: {e}"))?;
     match &options.script {
         Script::Path(path) => {
@@ -86,6 +91,9 @@ pub fn create(options: &Value) -> Result<Box<dyn Plugin>, String> {
         }
         Script::Off(false) => {}
     }
+    // A field listed twice is written once, where it is first listed.
+    let mut listed = HashSet::new();
+    options.fields.retain(|field| listed.insert(field.clone()));
     if options.fields.is_empty() {
         return Err("option `fields`: list at least one field, such as `url`".into());
     }
@@ -110,15 +118,29 @@ impl Plugin for Search {
             .filter(|(key, file)| self.options.pattern.is_match(key) && !excluded(file))
             .map(|(key, file)| {
                 let untitled = !file.metadata.get("title").is_some_and(Value::is_string);
+                let needs_headings = headings || (title && untitled);
+                let recorded = match needs_headings {
+                    true => extract::recorded_headings(file.metadata.get(headings::KEY)),
+                    false => None,
+                };
                 let wanted = Wanted {
                     text: text.then_some(self.options.text_length),
-                    headings: headings || (title && untitled),
+                    headings: needs_headings && recorded.is_none(),
                 };
-                let extract = self
+                let mut extract = self
                     .extractor
                     .extract(&file.contents, wanted)
                     .map_err(|e| Error::file(file.display_path(key), FileError::new(e)))?;
-                serde_json::to_vec(&self.entry(key, file, extract))
+                if let Some((h1, list)) = recorded {
+                    (extract.h1, extract.headings) = (h1, list);
+                }
+                let entry = Entry {
+                    fields: &self.options.fields,
+                    key,
+                    file,
+                    extract,
+                };
+                serde_json::to_vec(&entry)
                     .map_err(|e| Error::Message(format!("cannot write the index: {e}")))
             })
             .collect();
@@ -150,35 +172,39 @@ impl Plugin for Search {
     }
 }
 
-impl Search {
-    /// One page's entry, with the fields in the order the options list them.
-    fn entry(&self, key: &str, file: &File, extract: Extract) -> Value {
-        let Extract {
-            mut h1,
-            headings,
-            text,
-        } = extract;
-        let (mut headings, mut text) = (Some(headings), Some(text));
-        let mut entry = Map::new();
-        for field in &self.options.fields {
-            let value = match field.as_str() {
-                "url" => Value::String(pages::url(key)),
-                "title" => match file.metadata.get("title").and_then(Value::as_str) {
-                    Some(title) => Value::String(title.to_string()),
-                    None => Value::String(h1.take().unwrap_or_else(|| pages::url(key))),
+/// One page's entry, written straight into the index: the fields in the order the options
+/// list them, front matter values borrowed rather than copied.
+struct Entry<'a> {
+    fields: &'a [String],
+    key: &'a str,
+    file: &'a File,
+    extract: Extract,
+}
+
+impl Serialize for Entry<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Extract { h1, headings, text } = &self.extract;
+        let mut entry = serializer.serialize_map(None)?;
+        for field in self.fields {
+            match field.as_str() {
+                "url" => entry.serialize_entry(field, &pages::url(self.key))?,
+                "title" => match self.file.metadata.get("title").and_then(Value::as_str) {
+                    Some(title) => entry.serialize_entry(field, title)?,
+                    None => match h1 {
+                        Some(h1) => entry.serialize_entry(field, h1)?,
+                        None => entry.serialize_entry(field, &pages::url(self.key))?,
+                    },
                 },
-                "headings" => {
-                    serde_json::to_value(headings.take().unwrap_or_default()).unwrap_or_default()
+                "headings" => entry.serialize_entry(field, headings)?,
+                "text" => entry.serialize_entry(field, text)?,
+                other => {
+                    if let Some(value) = key_path::get(&self.file.metadata, other) {
+                        entry.serialize_entry(field, value)?;
+                    }
                 }
-                "text" => Value::String(text.take().unwrap_or_default()),
-                other => match key_path::get(&file.metadata, other) {
-                    Some(value) => value.clone(),
-                    None => continue,
-                },
-            };
-            entry.insert(field.clone(), value);
+            }
         }
-        Value::Object(entry)
+        entry.end()
     }
 }
 
@@ -274,6 +300,97 @@ mod tests {
         assert!(create(&json!({"fields": []}))
             .unwrap_err()
             .contains("at least one field"));
+    }
+
+    #[test]
+    fn a_field_listed_twice_is_written_once() {
+        let (_, index) = index(json!({"fields": ["url", "title", "url", "title"]}));
+        assert_eq!(
+            index,
+            json!([
+                {"url": "/docs/install/", "title": "Install"},
+                {"url": "/about.html", "title": "About us"}
+            ])
+        );
+    }
+
+    #[test]
+    fn after_headings_the_list_it_leaves_gives_the_same_index() {
+        let html = "<h1>Guide</h1><p>Intro</p><h2 id=\"a\">A &amp; <em>b</em></h2>\
+                    <h3>Three</h3><h4 id=\"d\">Four</h4><h2>Two</h2>";
+        let build = |first: Option<&str>| {
+            let mut files: Files = [("guide.html".to_string(), page(html, json!({})))]
+                .into_iter()
+                .collect();
+            let mut site = Site::default();
+            if let Some(name) = first {
+                let options = json!({"anchor": name});
+                crate::headings::create(&options)
+                    .unwrap()
+                    .run(&mut files, &mut site)
+                    .unwrap();
+            }
+            create(&json!(null))
+                .unwrap()
+                .run(&mut files, &mut site)
+                .unwrap();
+            let index: Value =
+                serde_json::from_slice(&files["search-index.json"].contents).unwrap();
+            index
+        };
+        let alone = build(None);
+        assert_eq!(alone[0]["title"], "Guide");
+        assert_eq!(
+            alone[0]["headings"],
+            json!([{"id": "a", "text": "A & b"}, {"text": "Three"}, {"text": "Two"}])
+        );
+        // Headings gives ids and anchors; the index reads its list, and the same text.
+        let after = build(Some("after"));
+        assert_eq!(after[0]["title"], "Guide");
+        assert_eq!(
+            after[0]["headings"],
+            json!([
+                {"id": "a", "text": "A & b"},
+                {"id": "three", "text": "Three"},
+                {"id": "two", "text": "Two"}
+            ])
+        );
+        assert_eq!(after[0]["text"], alone[0]["text"]);
+
+        // The list is what is read: the page is not parsed for its headings again.
+        let mut files: Files = [("guide.html".to_string(), page(html, json!({})))]
+            .into_iter()
+            .collect();
+        let mut site = Site::default();
+        crate::headings::create(&json!(null))
+            .unwrap()
+            .run(&mut files, &mut site)
+            .unwrap();
+        files["guide.html"].contents = b"<p>Intro</p>".to_vec();
+        create(&json!(null))
+            .unwrap()
+            .run(&mut files, &mut site)
+            .unwrap();
+        let index: Value = serde_json::from_slice(&files["search-index.json"].contents).unwrap();
+        assert_eq!(index[0]["title"], "Guide");
+        assert_eq!(index[0]["headings"], after[0]["headings"]);
+        assert_eq!(index[0]["text"], "Intro");
+    }
+
+    #[test]
+    fn a_headings_key_of_another_shape_is_not_read_as_the_list() {
+        let mut files: Files = [(
+            "a.html".to_string(),
+            page("<h2 id=\"x\">Real</h2>", json!({"headings": ["mine"]})),
+        )]
+        .into_iter()
+        .collect();
+        create(&json!({"fields": ["headings"]}))
+            .unwrap()
+            .run(&mut files, &mut Site::default())
+            .unwrap();
+        let index: Value = serde_json::from_slice(&files["search-index.json"].contents).unwrap();
+        assert_eq!(index, json!([{"headings": [{"id": "x", "text": "Real"}]}]));
     }
 
     #[test]
