@@ -240,6 +240,7 @@ impl Events {
 
     /// Waits for the next event named `name` and returns its data, dropping what came
     /// before it.
+    #[track_caller]
     pub fn expect(&mut self, name: &str) -> String {
         let marker = format!("event: {name}\n");
         let found = self.read_until(
@@ -267,6 +268,7 @@ impl Events {
     }
 
     /// Fails if any event arrives within `quiet`.
+    #[track_caller]
     pub fn expect_none(&mut self, quiet: Duration) {
         let arrived = self.read_until(|text| text.contains("event: "), quiet);
         assert!(!arrived, "an unexpected event: {}", self.received);
