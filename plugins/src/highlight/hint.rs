@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use walkdir::WalkDir;
+
 use super::{language_named, languages, languages_named_in};
 
 /// How many source files are read: all of a small site, a bounded cost for a large one.
@@ -38,33 +40,20 @@ pub(super) fn spawn(source: PathBuf, aliases: HashMap<String, usize>) {
 /// The known languages the first `limit` text files under `source` name, in the order found.
 fn named_in_sources(source: &Path, aliases: &HashMap<String, usize>, limit: usize) -> Vec<usize> {
     let mut found = Vec::new();
-    let (mut files, mut entries) = (0, 0);
-    let mut folders = vec![source.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        let Ok(listing) = std::fs::read_dir(&folder) else {
+    let texts = WalkDir::new(source)
+        .into_iter()
+        .take(ENTRIES)
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file() && is_text(entry.path()))
+        .take(limit);
+    for entry in texts {
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
             continue;
         };
-        for entry in listing.flatten() {
-            entries += 1;
-            if files == limit || entries > ENTRIES {
-                return found;
-            }
-            let path = entry.path();
-            match entry.file_type() {
-                Ok(kind) if kind.is_dir() => folders.push(path),
-                Ok(kind) if kind.is_file() && is_text(&path) => {
-                    files += 1;
-                    let Ok(text) = std::fs::read_to_string(&path) else {
-                        continue;
-                    };
-                    let named = languages_named_in(aliases, &text);
-                    for language in named.into_iter().chain(fenced_in(aliases, &text)) {
-                        if !found.contains(&language) {
-                            found.push(language);
-                        }
-                    }
-                }
-                _ => {}
+        let named = languages_named_in(aliases, &text);
+        for language in named.into_iter().chain(fenced_in(aliases, &text)) {
+            if !found.contains(&language) {
+                found.push(language);
             }
         }
     }
