@@ -38,6 +38,7 @@ pub mod navigation;
 mod pages;
 pub mod pagination;
 pub mod permalinks;
+mod prose;
 pub mod remove;
 pub mod rename;
 pub mod sass;

@@ -12,15 +12,13 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use lol_html::html_content::{Element, EndTag, TextChunk};
-use lol_html::{
-    DocumentContentHandlers, ElementContentHandlers, HandlerResult, HtmlRewriter, Selector,
-    Settings,
-};
+use lol_html::{ElementContentHandlers, HandlerResult, HtmlRewriter, Selector, Settings};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::headings::Heading as Recorded;
 use crate::html_text;
+use crate::prose::{ProseReader, ProseSink};
 
 /// What the index keeps of one page's contents.
 #[derive(Debug, Default, PartialEq)]
@@ -50,22 +48,10 @@ pub(super) struct Wanted {
     pub headings: bool,
 }
 
-/// Elements whose content is not prose: left out of the text.
-const HIDDEN: &[&str] = &["script", "style", "template", "noscript", "svg", "math"];
-
-/// Elements inside a word (`w<em>or</em>d`): the others separate words.
-const INLINE: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd",
-    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
-];
-
-/// What a handler returns to stop reading once the text is long enough.
-const STOP: &str = "enough text";
-
 /// Reads pages; holds the selectors lol_html would otherwise parse for every page.
 #[derive(Debug)]
 pub(super) struct Extractor {
-    every_element: Selector,
+    prose: ProseReader,
     headings: Selector,
     hidden_in_headings: Selector,
 }
@@ -78,7 +64,7 @@ impl Extractor {
                 .unwrap_or_else(|_| unreachable!("a valid selector"))
         };
         Extractor {
-            every_element: parse("*"),
+            prose: ProseReader::default(),
             headings: parse("h1, h2, h3"),
             hidden_in_headings: parse(
                 "h1 [aria-hidden=true], h2 [aria-hidden=true], h3 [aria-hidden=true]",
@@ -99,41 +85,14 @@ impl Extractor {
 
     /// The first `limit` characters of text, cut at a word.
     fn words(&self, html: &[u8], limit: usize) -> Result<String, String> {
-        let words = Rc::new(RefCell::new(Words {
+        let words = Words {
             limit,
             ..Words::default()
-        }));
-        let (on_element, on_text) = (words.clone(), words.clone());
-        let settings = Settings {
-            element_content_handlers: vec![(
-                Cow::Borrowed(&self.every_element),
-                ElementContentHandlers::default()
-                    .element(move |el: &mut Element| start(&on_element, el)),
-            )],
-            document_content_handlers: vec![DocumentContentHandlers::default().text(
-                move |chunk: &mut TextChunk| {
-                    let mut words = on_text.borrow_mut();
-                    if words.hidden == 0 {
-                        words.push(&html_text::decode(chunk.as_str()));
-                    }
-                    match words.full {
-                        true => Err(STOP.into()),
-                        false => Ok(()),
-                    }
-                },
-            )],
-            ..Settings::new()
         };
-        let outcome = tokenize(settings, html);
-        let mut words = words.take();
-        if let Err(error) = outcome {
-            if !words.full {
-                return Err(format!("cannot read its HTML: {error}"));
-            }
-        }
-        let trimmed = words.text.trim_end().len();
-        words.text.truncate(trimmed);
-        Ok(words.text)
+        let mut text = self.prose.read(html, words)?.text;
+        let trimmed = text.trim_end().len();
+        text.truncate(trimmed);
+        Ok(text)
     }
 
     /// The first `<h1>`'s text, and the `<h2>` and `<h3>` headings.
@@ -205,12 +164,24 @@ fn tokenize(
 #[derive(Debug, Default)]
 struct Words {
     limit: usize,
-    /// How many hidden elements the tokenizer is inside.
-    hidden: usize,
     /// Characters of `text` so far, and whether the limit was reached.
     chars: usize,
     full: bool,
     text: String,
+}
+
+impl ProseSink for Words {
+    fn text(&mut self, text: &str) {
+        self.push(text);
+    }
+
+    fn word_break(&mut self) {
+        self.push(" ");
+    }
+
+    fn is_full(&self) -> bool {
+        self.full
+    }
 }
 
 impl Words {
@@ -257,27 +228,6 @@ impl Words {
         self.chars += chars;
         true
     }
-}
-
-/// What an element's start tag means for the words: a word break, or hidden content until
-/// its end tag.
-fn start(words: &Rc<RefCell<Words>>, el: &mut Element) -> HandlerResult {
-    let name = el.tag_name();
-    if !INLINE.contains(&name.as_str()) {
-        words.borrow_mut().push(" ");
-    }
-    let hidden = HIDDEN.contains(&name.as_str())
-        || el.get_attribute("aria-hidden").is_some_and(|v| v == "true");
-    if !hidden || !el.can_have_content() {
-        return Ok(());
-    }
-    words.borrow_mut().hidden += 1;
-    let on_end = words.clone();
-    el.on_end_tag(Box::new(move |_: &mut EndTag| {
-        on_end.borrow_mut().hidden -= 1;
-        Ok(())
-    }))?;
-    Ok(())
 }
 
 /// The headings pass's state.
