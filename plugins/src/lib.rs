@@ -50,6 +50,7 @@ pub mod tags;
 #[cfg(test)]
 mod test_files;
 pub mod toc;
+pub mod word_count;
 
 use ironsmith_core::Registry;
 
@@ -89,7 +90,9 @@ pub fn registry() -> Registry {
     registry
         .register(excerpts::NAME, excerpts::create)
         .alias("@metalsmith/excerpts", excerpts::NAME)
-        .alias("metalsmith-excerpts", excerpts::NAME);
+        .alias("metalsmith-excerpts", excerpts::NAME)
+        .register(word_count::NAME, word_count::create)
+        .alias("metalsmith-word-count", word_count::NAME);
     registry
         .register(sitemap::NAME, sitemap::create)
         .alias("metalsmith-sitemap", sitemap::NAME);

@@ -28,24 +28,12 @@ fn available(program: &str, test: &str) -> bool {
     runs
 }
 
-/// The exec fixture, with the example plugins from site-example/plugins/ copied in.
-fn word_count_site() -> SiteTest {
-    let mut test = SiteTest::new("fixtures/exec");
-    for script in ["word_count.py", "word_count.mjs"] {
-        let path = workspace_root().join("site-example/plugins").join(script);
-        let text =
-            std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        test.write(&format!("plugins/{script}"), text);
-    }
-    test
-}
-
 #[test]
 fn word_count_in_python() {
     if !available("python3", "word_count_in_python") {
         return;
     }
-    let mut test = word_count_site();
+    let mut test = SiteTest::new("fixtures/exec");
     test.build().assert_success().assert_tree("expected");
     // What expected/ must show, so a re-blessed output cannot silently lose it.
     let page = test.read_text("build/posts/hello.html");
@@ -57,7 +45,7 @@ fn word_count_in_javascript() {
     if !available("node", "word_count_in_javascript") {
         return;
     }
-    let mut test = word_count_site();
+    let mut test = SiteTest::new("fixtures/exec");
     test.build_with(&["--config", "site/node.yaml"])
         .assert_success()
         .assert_tree("expected");
@@ -67,11 +55,11 @@ fn word_count_in_javascript() {
 fn the_readme_quotes_the_examples_verbatim() {
     let readme = std::fs::read_to_string(workspace_root().join("README.md")).expect("README.md");
     for script in ["word_count.py", "word_count.mjs"] {
-        let path = workspace_root().join("site-example/plugins").join(script);
+        let path = workspace_root().join("fixtures/exec/plugins").join(script);
         let text = std::fs::read_to_string(&path).expect("the example plugin");
         assert!(
             readme.contains(&text),
-            "README.md's copy of {script} differs from site-example/plugins/{script}: copy the file into the README"
+            "README.md's copy of {script} differs from fixtures/exec/plugins/{script}: copy the file into the README"
         );
     }
 }
@@ -91,7 +79,7 @@ fn a_failing_command_keeps_the_previous_output() {
     if !available("python3", "a_failing_command_keeps_the_previous_output") {
         return;
     }
-    let mut test = word_count_site();
+    let mut test = SiteTest::new("fixtures/exec");
     test.build().assert_success();
     let before = test.snapshot("build");
     test.write(
@@ -111,7 +99,7 @@ fn a_timeout_fails_the_build() {
     if !available("python3", "a_timeout_fails_the_build") {
         return;
     }
-    let mut test = word_count_site();
+    let mut test = SiteTest::new("fixtures/exec");
     test.write("plugins/word_count.py", "import time\ntime.sleep(30)\n")
         .write(
             "slow.yaml",

@@ -12,5 +12,6 @@ mod exec;
 mod parity;
 mod scaffold;
 mod serve;
+mod site_example;
 mod support;
 mod timings;

@@ -104,14 +104,7 @@ mod tests {
     use serde_json::json;
 
     fn run(options: Value, pages: &[(&str, &str)]) -> Result<Files, Error> {
-        let mut files: Files = pages
-            .iter()
-            .map(|(path, html)| (path.to_string(), File::new(*html)))
-            .collect();
-        create(&options)
-            .map_err(Error::Message)?
-            .run(&mut files, &mut Site::default())
-            .map(|()| files)
+        crate::test_files::run_over(create, options, pages)
     }
 
     fn excerpt<'a>(files: &'a Files, path: &str) -> &'a Value {
