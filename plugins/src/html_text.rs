@@ -81,6 +81,20 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Whether a start tag named `name` (lowercase; matched in any case) may be in `html`: a
+/// quick test before parsing, so pages without such an element are passed over.
+pub fn has_start_tag(html: &str, name: &str) -> bool {
+    html.match_indices('<').any(|(at, _)| {
+        let rest = &html.as_bytes()[at + 1..];
+        rest.len() > name.len()
+            && rest[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+            && matches!(
+                rest[name.len()],
+                b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c'
+            )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +122,19 @@ mod tests {
         assert_eq!(
             decode(&escape("if a < b && c > \"d\"")),
             "if a < b && c > \"d\""
+        );
+    }
+
+    #[test]
+    fn finds_start_tags_in_any_case_and_nothing_else() {
+        assert!(has_start_tag("<p><code>x</code>", "code"));
+        assert!(has_start_tag("<CODE class=\"language-rust\">", "code"));
+        assert!(has_start_tag("a <Code\n>", "code"));
+        assert!(!has_start_tag("<codex> </code>", "code"));
+        assert!(!has_start_tag("a < code", "code"));
+        assert!(
+            !has_start_tag("<code", "code"),
+            "a tag cut off at the end of the page"
         );
     }
 }

@@ -261,7 +261,8 @@ impl Highlight {
     /// The page with its code blocks highlighted; `None` when it has none to highlight.
     pub fn process(&self, html: &str) -> Result<Option<String>, FileError> {
         // A block names its language in a class: pages without one are not parsed.
-        if !(html.contains("<code") && (html.contains("language-") || html.contains("lang-"))) {
+        let named = html.contains("language-") || html.contains("lang-");
+        if !(named && html_text::has_start_tag(html, "code")) {
             return Ok(None);
         }
         let block = Rc::new(RefCell::new(Block::default()));
@@ -560,6 +561,18 @@ mod tests {
     }
 
     const RUST: &str = "<pre><code class=\"language-rust\">fn main() {\n    let s = &quot;&lt;b&gt;&quot;; // hi\n}\n</code></pre>";
+
+    #[test]
+    fn tag_names_in_capitals_are_code_blocks_too() {
+        let out = highlight(
+            json!(null),
+            "<PRE><CODE class=\"language-rust\">fn f() {}</CODE></PRE>",
+        );
+        assert!(
+            out.contains("<span class=\"hl-keyword\">fn</span>"),
+            "{out}"
+        );
+    }
 
     #[test]
     fn highlights_with_classes_and_keeps_the_text() {
