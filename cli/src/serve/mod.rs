@@ -236,22 +236,9 @@ fn rebuild_once(
     }
 }
 
+/// Opens `url` in the user's browser: `$BROWSER` first, then the desktop's own opener.
 fn open_browser(url: &str) {
-    let mut command = if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else if cfg!(windows) {
-        let mut command = std::process::Command::new("cmd");
-        command.args(["/C", "start", ""]);
-        command
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    let opened = command
-        .arg(url)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
-    if let Err(error) = opened {
+    if let Err(error) = webbrowser::open(url) {
         eprintln!("warning: cannot open a browser ({error}): open {url} yourself");
     }
 }

@@ -27,11 +27,17 @@ pub struct Server {
 
 impl Server {
     pub fn start(site: &Path, extra: &[&str]) -> Server {
+        Server::start_with_env(site, extra, &[])
+    }
+
+    /// Starts `ironsmith serve` with these environment variables added.
+    pub fn start_with_env(site: &Path, extra: &[&str], env: &[(&str, &Path)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ironsmith"))
             .arg("serve")
             .arg(site)
             .args(["--port", "0"])
             .args(extra)
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -586,6 +592,42 @@ fn listening_everywhere_warns() {
     );
     assert!(
         server.stderr().contains("http://localhost:"),
+        "{}",
+        server.stderr()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn open_starts_the_browser_on_the_served_address() {
+    use std::os::unix::fs::PermissionsExt;
+    let test = site();
+    // A stand-in browser, outside the watched site: it writes down the address it is given.
+    let browser_home = tempfile::tempdir().expect("a temporary folder");
+    let opened = browser_home.path().join("opened.txt");
+    let browser = browser_home.path().join("browser.sh");
+    let script = format!("#!/bin/sh\necho \"$1\" > '{}'\n", opened.display());
+    std::fs::write(&browser, script).expect("the stand-in browser is written");
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755))
+        .expect("the stand-in browser is executable");
+    let server = Server::start_with_env(&test.path(""), &["--open"], &[("BROWSER", &browser)]);
+    let started = Instant::now();
+    let address = loop {
+        match std::fs::read_to_string(&opened) {
+            Ok(text) if text.ends_with('\n') => break text,
+            _ => {
+                assert!(
+                    started.elapsed() < PATIENCE,
+                    "--open started no browser:\n{}",
+                    server.stderr()
+                );
+                thread::sleep(Duration::from_millis(20));
+            }
+        }
+    };
+    assert_eq!(address.trim_end(), server.url("/"));
+    assert!(
+        !server.stderr().contains("cannot open a browser"),
         "{}",
         server.stderr()
     );
