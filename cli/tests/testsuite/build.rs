@@ -33,6 +33,21 @@ fn basic() {
 }
 
 #[test]
+fn word_count() {
+    let mut test = SiteTest::new("fixtures/word-count");
+    test.build().assert_success().assert_tree("expected");
+    // 9 words before the list of 145, none from the script; 154 at 100 a minute.
+    let long = test.read_text("build/posts/long.html");
+    assert!(
+        long.contains("154 words &middot; 1 minute, 32 seconds"),
+        "{long}"
+    );
+    // 5 characters, then generators, &, friends., then the code's fn, main(), {}.
+    let mixed = test.read_text("build/posts/mixed.html");
+    assert!(mixed.contains("11 words &middot; 6 seconds"), "{mixed}");
+}
+
+#[test]
 fn excerpts_sitemap() {
     let mut test = SiteTest::new("fixtures/excerpts-sitemap");
     test.build().assert_success().assert_tree("expected");
