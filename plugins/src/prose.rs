@@ -27,7 +27,7 @@ const INLINE: &[&str] = &[
 const STOP: &str = "enough prose";
 
 /// Where the prose goes.
-pub trait ProseSink: 'static {
+pub trait ProseSink: Default + 'static {
     /// Decoded text (`&amp;` is `&`), in document order, split wherever lol_html likes.
     fn text(&mut self, text: &str);
     /// A block element starts: what comes next is a new word.
@@ -55,6 +55,7 @@ impl Default for ProseReader {
 }
 
 /// The sink, and how many hidden elements the tokenizer is inside.
+#[derive(Default)]
 struct State<S> {
     sink: S,
     hidden: usize,
@@ -87,9 +88,7 @@ impl ProseReader {
         };
         let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
         let outcome = rewriter.write(html).and_then(|()| rewriter.end());
-        let State { sink, .. } = Rc::into_inner(state)
-            .unwrap_or_else(|| unreachable!("the rewriter and its handlers are gone"))
-            .into_inner();
+        let State { sink, .. } = state.take();
         match outcome {
             Err(error) if !sink.is_full() => Err(format!("cannot read its HTML: {error}")),
             _ => Ok(sink),
@@ -161,6 +160,7 @@ mod tests {
 
     #[test]
     fn a_full_sink_stops_the_reading_without_an_error() {
+        #[derive(Default)]
         struct FirstChunk(Option<String>);
         impl ProseSink for FirstChunk {
             fn text(&mut self, text: &str) {
