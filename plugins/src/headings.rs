@@ -201,12 +201,7 @@ impl Plugin for Headings {
 
 impl Headings {
     fn process_file(&self, file: &mut File) -> Result<(), FileError> {
-        let html = file.text().ok_or_else(|| {
-            FileError::new(
-                "is not UTF-8 text, so headings cannot read it: save it as UTF-8 or leave it \
-                 out of the headings `pattern`",
-            )
-        })?;
+        let html = html_text::page(file, NAME)?;
         let (rewritten, headings) = self.process(html)?;
         if let Some(html) = rewritten {
             file.contents = html.into_bytes();

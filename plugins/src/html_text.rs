@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use ironsmith_core::{File, FileError};
+
 /// `a &lt; b &amp;&#32;c` -> `a < b & c`. Numeric references and the named ones HTML
 /// writers emit are decoded; any other `&name;` is kept as written.
 pub fn decode(text: &str) -> Cow<'_, str> {
@@ -79,6 +81,17 @@ pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     escape_into(&mut out, text);
     out
+}
+
+/// A page's text for a plugin that reads HTML; a page that is not UTF-8 is an error telling
+/// what to do.
+pub fn page<'f>(file: &'f File, plugin: &str) -> Result<&'f str, FileError> {
+    file.text().ok_or_else(|| {
+        FileError::new(format!(
+            "is not UTF-8 text, so {plugin} cannot read it: save it as UTF-8 or leave it out \
+             of the {plugin} `pattern`"
+        ))
+    })
 }
 
 /// Whether a start tag named `name` (lowercase; matched in any case) may be in `html`: a

@@ -120,12 +120,7 @@ impl Plugin for Toc {
 impl Toc {
     fn process_file(&self, file: &mut File) -> Result<(), FileError> {
         let recorded = take_recorded(&mut file.metadata);
-        let html = file.text().ok_or_else(|| {
-            FileError::new(
-                "is not UTF-8 text, so toc cannot read it: save it as UTF-8 or leave it out of \
-                 the toc `pattern`",
-            )
-        })?;
+        let html = html_text::page(file, NAME)?;
         let listed = match recorded {
             Some(list) => list,
             None if headings::has_heading(html) => headings::scan(html)?,

@@ -246,12 +246,7 @@ impl Plugin for Highlight {
 
 impl Highlight {
     fn process_file(&self, file: &mut File) -> Result<(), FileError> {
-        let html = file.text().ok_or_else(|| {
-            FileError::new(
-                "is not UTF-8 text, so highlight cannot read it: save it as UTF-8 or leave it \
-                 out of the highlight `pattern`",
-            )
-        })?;
+        let html = html_text::page(file, NAME)?;
         if let Some(highlighted) = self.process(html)? {
             file.contents = highlighted.into_bytes();
         }
