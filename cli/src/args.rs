@@ -105,14 +105,14 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// `blog`, `docs`, `plugin`, a saved template's name, a folder, or a git URL
-    /// (`URL#REF` picks a branch or tag). With --answers naming it, it may be left out.
+    /// (`URL#REF` picks a branch, tag or commit). With --answers naming it, it may be left out.
     pub template: Option<String>,
 
     /// The folder to create: it must not exist, or be empty (see --force). With --answers
     /// and no DEST, the answers file's folder.
     pub dest: Option<PathBuf>,
 
-    /// The git branch or tag to use.
+    /// The git branch, tag or commit id to use.
     #[arg(long = "ref", value_name = "REF")]
     pub reference: Option<String>,
 
@@ -162,7 +162,7 @@ pub enum TemplateCommand {
     Add {
         name: String,
         source: String,
-        /// The git branch or tag to save.
+        /// The git branch, tag or commit id to save.
         #[arg(long = "ref", value_name = "REF")]
         reference: Option<String>,
     },

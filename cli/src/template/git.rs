@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::Once;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 
 /// Whether `source` is a URL git understands (or `user@host:path`), rather than a path.
 pub fn is_url(source: &str) -> bool {
@@ -26,36 +26,78 @@ pub fn is_bare_repository(path: &Path) -> bool {
     path.join("HEAD").is_file() && path.join("objects").is_dir() && path.join("refs").is_dir()
 }
 
-/// Clones `url` (at `reference`, a branch or tag) into `into`, which must not exist.
+/// Clones `url` at `reference` (a branch, a tag or a commit id) into `into`, which must not
+/// exist.
+///
+/// A branch or tag is cloned alone, one commit deep. A commit id cannot be asked for that
+/// way, so a reference that could be one (7 to 64 hex digits) that is no branch or tag
+/// costs a whole clone, then a checkout of that commit: templates are small.
 pub fn clone(url: &str, reference: Option<&str>, into: &Path) -> Result<()> {
     outlive_interrupts();
-    let mut command = Command::new("git");
-    command.args(["clone", "--quiet", "--depth", "1"]);
+    let at = reference.map(|r| format!(" at `{r}`")).unwrap_or_default();
+    let mut shallow = git();
+    shallow.args(["clone", "--quiet", "--depth", "1"]);
     if let Some(reference) = reference {
-        command.args(["--branch", reference]);
+        shallow.args(["--branch", reference]);
     }
-    command.arg("--").arg(url).arg(into);
+    let Err(not_a_branch) = run(shallow.arg("--").arg(url).arg(into)) else {
+        return Ok(());
+    };
+    let Some(commit) = reference.filter(|reference| could_be_commit(reference)) else {
+        bail!("cannot clone {url}{at}: {not_a_branch}");
+    };
+    let _ = std::fs::remove_dir_all(into);
+    let mut whole = git();
+    whole.args(["clone", "--quiet", "--no-checkout", "--"]);
+    run(whole.arg(url).arg(into)).map_err(|reason| anyhow!("cannot clone {url}{at}: {reason}"))?;
+    let mut checkout = git();
+    checkout.arg("-C").arg(into).args([
+        "-c",
+        "advice.detachedHead=false",
+        "checkout",
+        "--quiet",
+        "--detach",
+        &format!("{commit}^{{commit}}"),
+        "--",
+    ]);
+    run(&mut checkout).map_err(|_| {
+        anyhow!("cannot clone {url}{at}: no branch, tag or commit `{commit}` in the repository")
+    })
+}
+
+/// Whether `reference` may name a commit by its id, in full or abbreviated.
+fn could_be_commit(reference: &str) -> bool {
+    (7..=64).contains(&reference.len()) && reference.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn git() -> Command {
+    let mut command = Command::new("git");
     if !std::io::stdin().is_terminal() {
         // No one could type a password: fail rather than wait.
         command.env("GIT_TERMINAL_PROMPT", "0");
     }
-    let output = command.output().context(
-        "cannot run `git`, needed for a template from git: install git, or give a folder",
-    )?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let reason = stderr
-            .lines()
-            .filter(|line| !line.trim().is_empty() && !line.contains("--depth is ignored"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        let at = reference.map(|r| format!(" at `{r}`")).unwrap_or_default();
-        if reason.is_empty() {
-            bail!("cannot clone {url}{at}: git stopped ({})", output.status);
-        }
-        bail!("cannot clone {url}{at}: {reason}");
+    command
+}
+
+/// Runs a git command; on failure, what it printed, on one line.
+fn run(command: &mut Command) -> std::result::Result<(), String> {
+    let output = command.output().map_err(|_| {
+        "cannot run `git`, needed for a template from git: install git, or give a folder"
+            .to_string()
+    })?;
+    if output.status.success() {
+        return Ok(());
     }
-    Ok(())
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let reason = stderr
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !line.contains("--depth is ignored"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    match reason.is_empty() {
+        true => Err(format!("git stopped ({})", output.status)),
+        false => Err(reason),
+    }
 }
 
 /// Ctrl-C reaches git and ironsmith alike. Without a handler ironsmith would die at once,

@@ -574,6 +574,38 @@ fn templates_come_from_git_at_a_ref_through_a_removed_clone() {
 }
 
 #[test]
+fn templates_come_from_git_at_a_commit_id_in_full_or_abbreviated() {
+    let test = Scaffolding::new();
+    let repository = bare_repository(&test);
+    let url = format!("file://{}", repository.display());
+    let output = Command::new("git")
+        .args(["rev-parse", "v1^{commit}"])
+        .current_dir(&repository)
+        .output()
+        .expect("git runs");
+    let commit = String::from_utf8(output.stdout).expect("UTF-8");
+    let commit = commit.trim();
+    assert_eq!(commit.len(), 40, "{commit}");
+
+    test.run(&["new", &url, "full", "--ref", commit, "--set", "name=x"])
+        .success();
+    assert_eq!(test.read("full/version.txt"), "one x\n");
+    assert!(!test.path("full/.git").exists());
+    let answers = test.read("full/.ironsmith-answers.yaml");
+    assert!(answers.contains(&format!("ref: {commit}\n")), "{answers}");
+
+    let short = &commit[..7];
+    test.run(&["new", &format!("{url}#{short}"), "short", "--set", "name=y"])
+        .success();
+    assert_eq!(test.read("short/version.txt"), "one y\n");
+
+    test.run(&["new", &url, "none", "--ref", "deadbeef", "--set", "name=z"])
+        .failure()
+        .stderr_has("no branch, tag or commit `deadbeef`");
+    assert!(!test.path("none").exists());
+}
+
+#[test]
 fn saved_templates_are_added_listed_used_and_removed() {
     let test = Scaffolding::new();
     let template = test.fixture("scaffold-names");
