@@ -179,7 +179,7 @@ impl Config {
                     config.text = text.to_string();
                     return Ok(config);
                 }
-                Err(e) => (e.message, e.location),
+                Err(e) => (e.describe(1), e.location),
             }
         };
         Err(Error::Config {

@@ -65,7 +65,7 @@ fn parse(yaml_text: &str) -> Result<Metadata, FileError> {
                 column: l.column,
             },
         );
-        FileError::new(format!("front matter: {}", error.message)).at(location)
+        FileError::new(format!("front matter: {}", error.describe(FIRST_LINE))).at(location)
     })?;
     match value {
         serde_json::Value::Object(map) => Ok(map),
@@ -169,6 +169,18 @@ mod tests {
         assert!(location.line >= 3, "{location:?}");
         assert!(
             error.message.starts_with("front matter:"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_named_on_its_own_line() {
+        let error = split(b"---\ntitle: \"open\nlayout: x.hbs\n---\nbody\n").unwrap_err();
+        assert!(
+            error
+                .message
+                .ends_with("while scanning a quoted scalar that starts at line 2, column 8"),
             "{}",
             error.message
         );

@@ -10,8 +10,33 @@ use crate::error::Location;
 /// A YAML parse failure, located within the parsed text (lines and columns from 1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {
+    /// What is wrong, without its location: `did not find expected ',' or ']'`.
     pub message: String,
     pub location: Option<Location>,
+    /// What the parser was inside, which is often where the mistake is: an unclosed quote
+    /// or bracket is reported where the text ends, and named here where it starts.
+    pub context: Option<String>,
+    pub context_location: Option<Location>,
+}
+
+impl YamlError {
+    /// The message with its context, for text whose first line is line `first_line` of
+    /// its file: `found unexpected end of stream, while scanning a quoted scalar that
+    /// starts at line 2, column 8`.
+    pub fn describe(&self, first_line: usize) -> String {
+        let Some(context) = &self.context else {
+            return self.message.clone();
+        };
+        match self.context_location {
+            Some(at) => format!(
+                "{}, {context} that starts at line {}, column {}",
+                self.message,
+                at.line + first_line - 1,
+                at.column
+            ),
+            None => format!("{}, {context}", self.message),
+        }
+    }
 }
 
 /// Parses YAML text into any deserializable type.
@@ -21,14 +46,42 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             line: l.line(),
             column: l.column(),
         });
-        // The library appends " at line L column C" itself; the location is reported separately.
-        let message = error.to_string();
-        let message = match message.find(" at line ") {
-            Some(cut) => message[..cut].to_string(),
-            None => message,
+        // The library writes `PROBLEM at line L column C, CONTEXT at line L column C`; the
+        // first location is `location`, the second only in the text.
+        let text = error.to_string();
+        let (problem, context) = match text.split_once(", while ") {
+            Some((problem, context)) => (problem, Some(format!("while {context}"))),
+            None => (text.as_str(), None),
         };
-        YamlError { message, location }
+        let (message, _) = split_location(problem);
+        let (context, context_location) = match context.as_deref().map(split_location) {
+            Some((context, at)) => (Some(context), at),
+            None => (None, None),
+        };
+        YamlError {
+            message,
+            location,
+            context,
+            context_location,
+        }
     })
+}
+
+/// `text at line L column C` -> (`text`, L:C).
+fn split_location(text: &str) -> (String, Option<Location>) {
+    let Some((before, at)) = text.rsplit_once(" at line ") else {
+        return (text.to_string(), None);
+    };
+    let location = at.split_once(" column ").and_then(|(line, column)| {
+        Some(Location {
+            line: line.parse().ok()?,
+            column: column.parse().ok()?,
+        })
+    });
+    match location {
+        Some(location) => (before.to_string(), Some(location)),
+        None => (text.to_string(), None),
+    }
 }
 
 /// Writes any serializable value as YAML text.
@@ -46,6 +99,37 @@ mod tests {
         let location = error.location.expect("a located error");
         assert_eq!(location.line, 3);
         assert!(!error.message.contains("at line"), "{}", error.message);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_named_where_it_starts() {
+        let error = from_str::<serde_json::Value>("a: 1\ntitle: \"open\nb: 2\n").unwrap_err();
+        assert_eq!(error.message, "found unexpected end of stream");
+        assert_eq!(error.location, Some(Location { line: 4, column: 1 }));
+        assert_eq!(
+            error.context.as_deref(),
+            Some("while scanning a quoted scalar")
+        );
+        assert_eq!(
+            error.describe(2),
+            "found unexpected end of stream, while scanning a quoted scalar \
+             that starts at line 3, column 8"
+        );
+    }
+
+    #[test]
+    fn a_context_without_a_place_is_kept_and_no_context_is_left_out() {
+        let error = from_str::<serde_json::Value>("a:\n  - x\n - y\n").unwrap_err();
+        assert_eq!(
+            error.describe(1),
+            "did not find expected key, while parsing a block mapping"
+        );
+        let error = from_str::<serde_json::Value>("a: b: c\n").unwrap_err();
+        assert_eq!(error.context, None);
+        assert_eq!(
+            error.describe(1),
+            "mapping values are not allowed in this context"
+        );
     }
 
     #[test]

@@ -83,7 +83,10 @@ impl Compiled {
         let spec: Spec = ironsmith_core::yaml::from_str(text).map_err(|error| Error::File {
             path: path.to_string(),
             location: error.location,
-            message: format!("{}: see the README's template.yaml example", error.message),
+            message: format!(
+                "{}: see the README's template.yaml example",
+                error.describe(1)
+            ),
         })?;
         let mut problems = Vec::new();
         let mut compiled = Compiled::default();
