@@ -216,11 +216,11 @@ impl Pipeline {
     }
 
     pub fn source_dir(&self) -> PathBuf {
-        self.root.join(&self.source)
+        under_root(&self.root, &self.source)
     }
 
     pub fn destination_dir(&self) -> PathBuf {
-        self.root.join(&self.destination)
+        under_root(&self.root, &self.destination)
     }
 
     /// Reads the source and runs the chain, writing nothing.
@@ -386,9 +386,31 @@ impl Pipeline {
     }
 }
 
+/// `root` joined with `path`, without the `.` steps between them: `./build` in a site at
+/// `.` is shown as `./build`, not `././build`.
+fn under_root(root: &Path, path: &Path) -> PathBuf {
+    root.join(path).components().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folders_under_the_root_are_shown_without_dot_steps() {
+        assert_eq!(
+            under_root(Path::new("."), Path::new("./build")),
+            Path::new("./build")
+        );
+        assert_eq!(
+            under_root(Path::new("/site/./a"), Path::new("../out")),
+            Path::new("/site/a/../out")
+        );
+        assert_eq!(
+            under_root(Path::new("/site"), Path::new("/abs")),
+            Path::new("/abs")
+        );
+    }
     use crate::file::File;
     use crate::plugin::plugin_fn;
     use std::fs;
