@@ -46,7 +46,7 @@ pub use file_timings::FileTiming;
 pub use output_path::check as check_output_path;
 pub use pattern::Pattern;
 pub use pipeline::{Build, Pipeline, Timing};
-pub use plugin::{for_each_file, plugin_fn, Plugin};
+pub use plugin::{for_each_file, for_each_file_moving, plugin_fn, Moves, Plugin};
 pub use read::{read_folder, reread_folder, ReadOptions};
 pub use registry::{parse_options, Constructor, Registry};
 pub use site::{Mode, Site};

@@ -75,12 +75,28 @@ where
     }
 }
 
+/// Files moved by a step: `(from, to)` paths, in the map's order.
+pub type Moves = Vec<(String, String)>;
+
 /// Runs `transform` over every file whose path matches `pattern`, in parallel.
 ///
 /// The closure may change the path it is given to move the file (`a.md` -> `a.html`); the
 /// map keeps its order. Every failure is collected, each naming its file, so one build
 /// reports all broken pages at once; two files moved onto one path is an error naming both.
 pub fn for_each_file<F>(files: &mut Files, pattern: &Pattern, transform: F) -> Result<(), Error>
+where
+    F: Fn(&mut String, &mut File) -> Result<(), FileError> + Sync,
+{
+    for_each_file_moving(files, pattern, transform).map(drop)
+}
+
+/// [`for_each_file`], returning the moves it made, for a step that must tell what refers to
+/// files by path (collections) where they went.
+pub fn for_each_file_moving<F>(
+    files: &mut Files,
+    pattern: &Pattern,
+    transform: F,
+) -> Result<Moves, Error>
 where
     F: Fn(&mut String, &mut File) -> Result<(), FileError> + Sync,
 {
@@ -118,10 +134,17 @@ where
     if let Some(error) = Error::from_many(errors) {
         return Err(error);
     }
-    if !moves.is_empty() {
-        move_files(files, moves)?;
+    if moves.is_empty() {
+        return Ok(Moves::new());
     }
-    Ok(())
+    let mut moved: Vec<(usize, String)> = moves.iter().map(|(i, to)| (*i, to.clone())).collect();
+    moved.sort_unstable_by_key(|(index, _)| *index);
+    let moved: Moves = moved
+        .into_iter()
+        .filter_map(|(index, to)| Some((files.get_index(index)?.0.clone(), to)))
+        .collect();
+    move_files(files, moves)?;
+    Ok(moved)
 }
 
 /// A file's index in the map, its new path or its error, and its time when recording.

@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 
 use ironsmith_core::{
-    for_each_file, parse_options, Error, File, FileError, Files, Metadata, Pattern, Plugin, Site,
+    for_each_file_moving, parse_options, Error, File, FileError, Files, Metadata, Pattern, Plugin,
+    Site,
 };
 use pulldown_cmark::{html, CowStr, Event, Options as Extensions, Parser, Tag, TagEnd};
 use serde::Deserialize;
@@ -152,11 +153,12 @@ impl Plugin for Markdown {
     }
 
     fn run(&self, files: &mut Files, site: &mut Site) -> Result<(), Error> {
-        for_each_file(files, &self.options.pattern, |path, file| {
+        let moves = for_each_file_moving(files, &self.options.pattern, |path, file| {
             self.render_file(file)?;
             *path = html_path(path);
             Ok(())
         })?;
+        crate::collections::follow_moves(files, site, &moves);
         for key in self.options.keys.global() {
             render_key(&self.renderer, &mut site.metadata, key);
         }

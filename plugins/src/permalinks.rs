@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use ironsmith_core::{
-    check_output_path, parse_options, Error, File, FileError, Files, Pattern, Plugin, Site,
+    check_output_path, parse_options, Error, File, FileError, Files, Moves, Pattern, Plugin, Site,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -103,7 +103,7 @@ impl Plugin for Permalinks {
         NAME
     }
 
-    fn run(&self, files: &mut Files, _site: &mut Site) -> Result<(), Error> {
+    fn run(&self, files: &mut Files, site: &mut Site) -> Result<(), Error> {
         let mut targets: HashMap<usize, String> = HashMap::new();
         let mut errors = Vec::new();
         for (index, (path, file)) in files.iter_mut().enumerate() {
@@ -127,7 +127,9 @@ impl Plugin for Permalinks {
         if let Some(error) = Error::from_many(errors) {
             return Err(error);
         }
-        self.move_files(files, targets)
+        let moves = self.move_files(files, targets)?;
+        crate::collections::follow_moves(files, site, &moves);
+        Ok(())
     }
 }
 
@@ -253,11 +255,12 @@ impl Permalinks {
         &self,
         files: &mut Files,
         mut targets: HashMap<usize, String>,
-    ) -> Result<(), Error> {
+    ) -> Result<Moves, Error> {
         let old = std::mem::take(files);
         files.reserve(old.len());
         let mut shown: HashMap<String, String> = HashMap::new();
         let mut errors = Vec::new();
+        let mut moves = Moves::with_capacity(targets.len());
         for (index, (path, mut file)) in old.into_iter().enumerate() {
             let display = file.display_path(&path);
             let Some(mut permalink) = targets.remove(&index) else {
@@ -300,11 +303,14 @@ impl Permalinks {
                 }
             }
             shown.insert(target.clone(), display);
+            if target != path {
+                moves.push((path, target.clone()));
+            }
             files.insert(target, file);
         }
         match Error::from_many(errors) {
             Some(error) => Err(error),
-            None => Ok(()),
+            None => Ok(moves),
         }
     }
 

@@ -7,7 +7,9 @@
 //! `{ext: ".htm"}`, `{name: index}`, `{dir: legacy}`. Rules run in order, each on the
 //! names the previous ones left.
 
-use ironsmith_core::{check_output_path, for_each_file, Error, Files, Pattern, Plugin, Site};
+use ironsmith_core::{
+    check_output_path, for_each_file_moving, Error, Files, Pattern, Plugin, Site,
+};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -107,12 +109,13 @@ impl Plugin for Rename {
                 ));
                 continue;
             }
-            for_each_file(files, &rule.from, |path, _| {
+            let moves = for_each_file_moving(files, &rule.from, |path, _| {
                 let renamed = rule.to.apply(path);
                 check_output_path(&renamed).map_err(|e| format!("cannot be renamed: {e}"))?;
                 *path = renamed;
                 Ok(())
             })?;
+            crate::collections::follow_moves(files, site, &moves);
         }
         Ok(())
     }

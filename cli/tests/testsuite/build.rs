@@ -75,6 +75,15 @@ fn metalsmith_json() {
         .assert_tree("expected");
 }
 
+/// Metalsmith's customary order: collections before the steps that move their members.
+#[test]
+fn metalsmith_order() {
+    SiteTest::new("fixtures/metalsmith-order")
+        .build()
+        .assert_success()
+        .assert_tree("expected");
+}
+
 #[test]
 fn layouts() {
     SiteTest::new("fixtures/layouts")

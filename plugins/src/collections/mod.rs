@@ -17,6 +17,10 @@ use serde_json::Value;
 
 use crate::{data_file, dates, key_path};
 
+mod moves;
+
+pub(crate) use moves::follow as follow_moves;
+
 pub const NAME: &str = "collections";
 
 /// One collection's options; a bare glob (or list) is its `pattern`.
