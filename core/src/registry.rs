@@ -44,11 +44,7 @@ impl Registry {
     pub fn create(&self, spec: &PluginSpec) -> Result<Option<Box<dyn Plugin>>, String> {
         let name = self.aliases.get(&spec.name).unwrap_or(&spec.name);
         let Some(constructor) = self.constructors.get(name) else {
-            return Err(format!(
-                "unknown plugin `{}`; the known plugins are: {}",
-                spec.name,
-                self.names().collect::<Vec<_>>().join(", ")
-            ));
+            return Err(self.unknown(&spec.name));
         };
         if spec.options == serde_json::Value::Bool(false) {
             return Ok(None);
@@ -57,6 +53,49 @@ impl Registry {
             .map(Some)
             .map_err(|message| format!("plugin `{}`: {message}", spec.name))
     }
+
+    /// What to say of a name nothing is registered under: the closest known name when it
+    /// looks misspelt, what to do for a Metalsmith plugin without an equivalent, and the
+    /// known names.
+    fn unknown(&self, name: &str) -> String {
+        let (prefix, bare) = metalsmith_prefix(name);
+        let closest = self
+            .names()
+            .chain(self.aliases.keys().map(String::as_str))
+            .map(|known| {
+                let (known_prefix, known_bare) = metalsmith_prefix(known);
+                let likeness = strsim::normalized_damerau_levenshtein(bare, known_bare);
+                (likeness, known_prefix == prefix, known)
+            })
+            .filter(|(likeness, _, _)| *likeness >= 0.75)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let hint = match closest {
+            Some((_, _, known)) => Some(format!("did you mean `{known}`?")),
+            None if !prefix.is_empty() => Some(
+                "ironsmith has no equivalent of this Metalsmith plugin; do its work with \
+                 `exec`, which runs a program of your own (see \"Writing a plugin in any \
+                 language\" in the README), or leave it out."
+                    .to_string(),
+            ),
+            None => None,
+        };
+        let known = self.names().collect::<Vec<_>>().join(", ");
+        match hint {
+            Some(hint) => {
+                format!("unknown plugin `{name}`: {hint} The known plugins are: {known}")
+            }
+            None => format!("unknown plugin `{name}`; the known plugins are: {known}"),
+        }
+    }
+}
+
+/// `@metalsmith/markdown` -> (`@metalsmith/`, `markdown`): names are compared without it,
+/// which all Metalsmith plugins share.
+fn metalsmith_prefix(name: &str) -> (&str, &str) {
+    ["@metalsmith/", "metalsmith-"]
+        .into_iter()
+        .find_map(|prefix| Some((prefix, name.strip_prefix(prefix)?)))
+        .unwrap_or(("", name))
 }
 
 /// Deserializes a plugin's options; no options (a bare name, `true` or `null`) are the
@@ -124,7 +163,45 @@ mod tests {
             .unwrap();
         assert_eq!(
             error,
-            "unknown plugin `markdwn`; the known plugins are: layouts, markdown"
+            "unknown plugin `markdwn`: did you mean `markdown`? \
+             The known plugins are: layouts, markdown"
+        );
+    }
+
+    #[test]
+    fn unknown_metalsmith_plugins_point_to_exec_and_aliases_are_suggested() {
+        let mut registry = Registry::new();
+        registry
+            .register("markdown", noop)
+            .register("sass", noop)
+            .alias("@metalsmith/markdown", "markdown")
+            .alias("metalsmith-sass", "sass");
+        let babel = registry
+            .create(&spec("metalsmith-babel", json!(null)))
+            .err()
+            .unwrap();
+        assert!(
+            babel.contains("no equivalent of this Metalsmith plugin"),
+            "{babel}"
+        );
+        assert!(babel.contains("`exec`"), "{babel}");
+        let misspelt = registry
+            .create(&spec("@metalsmith/markdwon", json!(null)))
+            .err()
+            .unwrap();
+        assert!(
+            misspelt.contains("did you mean `@metalsmith/markdown`?"),
+            "{misspelt}"
+        );
+        let less = registry
+            .create(&spec("metalsmith-less", json!(null)))
+            .err()
+            .unwrap();
+        assert!(!less.contains("did you mean"), "{less}");
+        let unrelated = registry.create(&spec("zzz", json!(null))).err().unwrap();
+        assert_eq!(
+            unrelated,
+            "unknown plugin `zzz`; the known plugins are: markdown, sass"
         );
     }
 
