@@ -33,12 +33,20 @@ pub struct Options {
     pub slug: SlugStyle,
     /// `permalink` ends with `/`.
     pub trailing_slash: bool,
-    /// The file name a permalink's folder gets.
+    /// The file name a permalink's folder gets (2.x's `indexFile`).
+    #[serde(alias = "indexFile")]
     pub directory_index: String,
     /// What to do when two files get the same permalink.
-    pub duplicates: Duplicates,
+    pub duplicates: Option<Duplicates>,
     /// Other patterns for files whose metadata matches: `[{match: {collection: posts}, pattern: ...}]`.
     pub linksets: Vec<Linkset>,
+    /// 2.x's spellings of `duplicates`: `unique: true` is `index`, `duplicatesFail: true`
+    /// is `error`.
+    pub unique: Option<bool>,
+    pub duplicates_fail: Option<bool>,
+    /// 2.x copied a page's sibling files into its new folder unless `relative: false`;
+    /// 3.x removed that, and so does ironsmith: only `false` is accepted.
+    pub relative: Option<bool>,
 }
 
 impl Default for Options {
@@ -50,8 +58,11 @@ impl Default for Options {
             slug: SlugStyle::default(),
             trailing_slash: false,
             directory_index: "index.html".into(),
-            duplicates: Duplicates::Error,
+            duplicates: None,
             linksets: Vec::new(),
+            unique: None,
+            duplicates_fail: None,
+            relative: None,
         }
     }
 }
@@ -95,7 +106,26 @@ pub fn create(options: &Value) -> Result<Box<dyn Plugin>, String> {
     if options.directory_index.contains('/') || options.directory_index.is_empty() {
         return Err("option `directoryIndex` must be a file name such as `index.html`".into());
     }
+    if options.relative == Some(true) {
+        return Err(
+            "option `relative: true` (copying a page's sibling files into its permalink \
+             folder) was removed in @metalsmith/permalinks 3, and ironsmith does not do it: \
+             link to shared files from the site root (`/css/style.css`) and remove the option"
+                .into(),
+        );
+    }
     Ok(Box::new(Permalinks { options }))
+}
+
+impl Options {
+    /// `duplicates`, or what 2.x's `unique` and `duplicatesFail` say, or `error`.
+    fn duplicates(&self) -> Duplicates {
+        match (self.duplicates, self.unique, self.duplicates_fail) {
+            (Some(duplicates), _, _) => duplicates,
+            (None, Some(true), _) => Duplicates::Index,
+            _ => Duplicates::Error,
+        }
+    }
 }
 
 impl Plugin for Permalinks {
@@ -270,7 +300,7 @@ impl Permalinks {
             };
             let mut target = self.target(&permalink);
             if files.contains_key(&target) {
-                match self.options.duplicates {
+                match self.options.duplicates() {
                     Duplicates::Error => {
                         errors.push(Error::file(
                             &display,
@@ -554,6 +584,40 @@ mod tests {
         .unwrap();
         assert_eq!(paths(&files), ["same/index.html"]);
         assert_eq!(files["same/index.html"].metadata["n"], 2);
+    }
+
+    #[test]
+    fn metalsmith_2_options_are_read() {
+        let pages = || {
+            vec![
+                ("a.html", json!({"title": "Same"})),
+                ("b.html", json!({"title": "Same"})),
+            ]
+        };
+        let options = json!({"pattern": ":title", "unique": true, "relative": false, "indexFile": "home.html"});
+        let files = run(options, pages()).unwrap();
+        assert_eq!(paths(&files), ["same/home.html", "same-1/home.html"]);
+        let error = run(
+            json!({"pattern": ":title", "duplicatesFail": true}),
+            pages(),
+        )
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("has the permalink `same`"),
+            "{error}"
+        );
+        let files = run(
+            json!({"pattern": ":title", "unique": true, "duplicates": "overwrite"}),
+            pages(),
+        )
+        .unwrap();
+        assert_eq!(paths(&files), ["same/index.html"]);
+
+        let relative = create(&json!({"relative": true})).err().unwrap();
+        assert!(
+            relative.contains("removed in @metalsmith/permalinks 3"),
+            "{relative}"
+        );
     }
 
     #[test]
