@@ -35,6 +35,13 @@ pub struct Options {
     pub global_refs: HashMap<String, String>,
     /// Metalsmith's marked options that have a pulldown-cmark equivalent.
     pub engine_options: EngineOptions,
+    /// `metalsmith-markdown` 1.x took marked's options at the top level, beside `pattern`.
+    pub gfm: Option<bool>,
+    pub tables: Option<bool>,
+    pub breaks: Option<bool>,
+    pub header_prefix: Option<String>,
+    /// Marked's list tidying, which CommonMark lists always have: accepted, changes nothing.
+    pub smart_lists: Option<bool>,
 }
 
 impl Default for Options {
@@ -46,6 +53,11 @@ impl Default for Options {
             keys: Keys::default(),
             global_refs: HashMap::new(),
             engine_options: EngineOptions::default(),
+            gfm: None,
+            tables: None,
+            breaks: None,
+            header_prefix: None,
+            smart_lists: None,
         }
     }
 }
@@ -126,12 +138,15 @@ pub fn create(options: &Value) -> Result<Box<dyn Plugin>, String> {
 impl Markdown {
     pub fn new(options: Options) -> Self {
         let engine = &options.engine_options;
+        let gfm = options.gfm.unwrap_or(engine.gfm);
         let mut extensions = Extensions::ENABLE_HEADING_ATTRIBUTES;
-        if engine.gfm {
-            extensions |= Extensions::ENABLE_TABLES
-                | Extensions::ENABLE_FOOTNOTES
+        if gfm {
+            extensions |= Extensions::ENABLE_FOOTNOTES
                 | Extensions::ENABLE_STRIKETHROUGH
                 | Extensions::ENABLE_TASKLISTS;
+        }
+        if options.tables.unwrap_or(gfm) {
+            extensions |= Extensions::ENABLE_TABLES;
         }
         if engine.smartypants.unwrap_or(options.smartypants) {
             extensions |= Extensions::ENABLE_SMART_PUNCTUATION;
@@ -139,8 +154,11 @@ impl Markdown {
         let renderer = Renderer {
             extensions,
             heading_ids: engine.header_ids.unwrap_or(options.heading_ids),
-            heading_prefix: engine.header_prefix.clone(),
-            hard_breaks: engine.breaks,
+            heading_prefix: options
+                .header_prefix
+                .clone()
+                .unwrap_or_else(|| engine.header_prefix.clone()),
+            hard_breaks: options.breaks.unwrap_or(engine.breaks),
             global_refs: options.global_refs.clone(),
         };
         Markdown { options, renderer }
@@ -398,6 +416,23 @@ mod tests {
             "{}",
             html(&files, "a.html")
         );
+    }
+
+    #[test]
+    fn metalsmith_markdown_1_options_at_the_top_level() {
+        let source = "## Hi\nthere\n\n| a |\n|---|\n| 1 |\n\n~~x~~\n";
+        let options = json!({"gfm": true, "tables": false, "breaks": true, "headerPrefix": "h-", "smartLists": true});
+        let (files, _) = render_with(options, &[("a.md", source)]);
+        let out = html(&files, "a.html");
+        assert!(out.contains("<h2 id=\"h-hi\">"), "{out}");
+        assert!(out.contains("<br />"), "{out}");
+        assert!(!out.contains("<table>"), "{out}");
+        assert!(out.contains("<del>x</del>"), "{out}");
+        let (files, _) = render_with(json!({"gfm": false}), &[("a.md", source)]);
+        let out = html(&files, "a.html");
+        assert!(!out.contains("<table>") && !out.contains("<del>"), "{out}");
+        let (files, _) = render_with(json!({"gfm": false, "tables": true}), &[("a.md", source)]);
+        assert!(html(&files, "a.html").contains("<table>"));
     }
 
     #[test]
