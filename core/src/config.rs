@@ -1,5 +1,6 @@
 //! The site configuration: `ironsmith.yaml`, or Metalsmith's `metalsmith.json` unchanged.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -39,12 +40,35 @@ pub struct Config {
     /// How many threads read, render and write (Metalsmith's option); all cores by default.
     #[serde(default)]
     pub concurrency: Option<usize>,
+    /// Environment variables for the programs `exec` steps run: Metalsmith's `env`, which
+    /// its plugins read.
+    #[serde(default, deserialize_with = "env_variables")]
+    pub env: BTreeMap<String, String>,
     /// The chain, in order.
     #[serde(default)]
     pub plugins: PluginList,
     /// The file's text, kept to point option errors at their line.
     #[serde(skip)]
     text: String,
+}
+
+/// `env` values as the environment holds them: text, with numbers and true/false written out.
+fn env_variables<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    let written = BTreeMap::<String, serde_json::Value>::deserialize(deserializer)?;
+    written
+        .into_iter()
+        .map(|(name, value)| match value {
+            serde_json::Value::String(text) => Ok((name, text)),
+            serde_json::Value::Number(_) | serde_json::Value::Bool(_) => {
+                Ok((name, value.to_string()))
+            }
+            _ => Err(de::Error::custom(format!(
+                "env `{name}` must be text, a number or true/false"
+            ))),
+        })
+        .collect()
 }
 
 fn default_source() -> PathBuf {
@@ -303,6 +327,34 @@ mod tests {
         let names: Vec<_> = config.plugins.0.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["@metalsmith/markdown", "@metalsmith/layouts"]);
         assert_eq!(config.metadata["site"]["title"], "T");
+    }
+
+    #[test]
+    fn env_holds_text_and_rejects_lists() {
+        let config = parse(
+            r#"{"env": {"DEBUG": false, "NODE_ENV": "production", "WORKERS": 4}}"#,
+            "metalsmith.json",
+        )
+        .unwrap();
+        let env: Vec<(&str, &str)> = config
+            .env
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        assert_eq!(
+            env,
+            [
+                ("DEBUG", "false"),
+                ("NODE_ENV", "production"),
+                ("WORKERS", "4")
+            ]
+        );
+        let error = parse("env:\n  PATHS: [a, b]\n", "ironsmith.yaml").unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.contains("env `PATHS` must be text, a number or true/false"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Read, run the chain, write: the whole engine.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -73,6 +74,7 @@ pub struct Pipeline {
     concurrency: Option<usize>,
     mode: Mode,
     drafts: bool,
+    env: BTreeMap<String, String>,
     /// How many slowest files to keep per step, when bytes and files are timed too.
     detailed_timings: Option<usize>,
     plugins: Vec<Box<dyn Plugin>>,
@@ -95,6 +97,7 @@ impl Pipeline {
             concurrency: None,
             mode: Mode::Build,
             drafts: false,
+            env: BTreeMap::new(),
             detailed_timings: None,
             plugins: Vec::new(),
         }
@@ -133,6 +136,7 @@ impl Pipeline {
             .metadata(config.metadata);
         pipeline.ignore = config.ignore;
         pipeline.concurrency = config.concurrency;
+        pipeline.env = config.env;
         pipeline.plugins = plugins;
         Ok(pipeline)
     }
@@ -334,6 +338,7 @@ impl Pipeline {
         site.metadata = self.metadata.clone();
         site.mode = self.mode;
         site.drafts = self.drafts;
+        site.env = self.env.clone();
         for plugin in &self.plugins {
             plugin.start(&site);
         }

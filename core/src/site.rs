@@ -1,5 +1,6 @@
 //! What a build knows besides its files.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -31,6 +32,8 @@ pub struct Site {
     pub mode: Mode,
     /// Whether drafts should be kept (`--drafts`).
     pub drafts: bool,
+    /// Environment variables for the programs `exec` steps run (the configuration's `env`).
+    pub env: BTreeMap<String, String>,
     warnings: Mutex<Vec<String>>,
 }
 

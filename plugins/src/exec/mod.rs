@@ -44,6 +44,7 @@ impl Exec {
         process::Spec {
             argv: &self.options.command,
             dir: &site.root,
+            env: &site.env,
             timeout: self.options.timeout.0,
         }
     }

@@ -2,7 +2,7 @@
 //! this one, so neither side waits for the other to finish, and a watchdog kills the
 //! command and every process it started when the time is up.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
@@ -27,6 +27,8 @@ pub struct Spec<'a> {
     pub argv: &'a [String],
     /// The folder it runs in.
     pub dir: &'a Path,
+    /// Variables added to its environment.
+    pub env: &'a BTreeMap<String, String>,
     pub timeout: Duration,
 }
 
@@ -173,6 +175,7 @@ pub fn spawn(spec: &Spec<'_>) -> Result<Child, Error> {
     let mut command = Command::new(program);
     command
         .args(arguments)
+        .envs(spec.env)
         .current_dir(spec.dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -305,6 +308,7 @@ mod tests {
         let spec = Spec {
             argv: &argv,
             dir: Path::new("."),
+            env: &BTreeMap::new(),
             timeout,
         };
         run(
@@ -332,11 +336,32 @@ mod tests {
     }
 
     #[test]
+    fn the_configured_environment_reaches_the_program() {
+        let argv = sh("echo \"$IRONSMITH_TEST_GREETING\"", SECOND);
+        let env = BTreeMap::from([("IRONSMITH_TEST_GREETING".to_string(), "hello".to_string())]);
+        let spec = Spec {
+            argv: &argv,
+            dir: Path::new("."),
+            env: &env,
+            timeout: SECOND,
+        };
+        let (lines, _) = run(
+            &spec,
+            spawn(&spec).unwrap(),
+            |_| Ok(()),
+            |line| Ok(Some(String::from_utf8_lossy(line).trim().to_string())),
+        )
+        .unwrap();
+        assert_eq!(lines, [(1, "hello".to_string())]);
+    }
+
+    #[test]
     fn input_larger_than_a_pipe_does_not_deadlock() {
         let argv = sh("cat", SECOND);
         let spec = Spec {
             argv: &argv,
             dir: Path::new("."),
+            env: &BTreeMap::new(),
             timeout: SECOND,
         };
         let (lines, _) = run(
@@ -360,6 +385,7 @@ mod tests {
         let spec = Spec {
             argv: &argv,
             dir: Path::new("."),
+            env: &BTreeMap::new(),
             timeout: SECOND,
         };
         let (lines, _) = run(
@@ -436,6 +462,7 @@ mod tests {
         let spec = Spec {
             argv: &argv,
             dir: Path::new("."),
+            env: &BTreeMap::new(),
             timeout: SECOND,
         };
         let error = spawn(&spec).unwrap_err();
