@@ -19,7 +19,7 @@ use crate::{data_file, dates, key_path};
 
 mod moves;
 
-pub(crate) use moves::follow as follow_moves;
+pub use moves::follow as follow_moves;
 
 pub const NAME: &str = "collections";
 

@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::{brief, summary};
 
 /// Refreshes the summaries of the moved files (`(from, to)` paths) that are in a collection.
-pub(crate) fn follow(files: &mut Files, site: &mut Site, moves: &[(String, String)]) {
+pub fn follow(files: &mut Files, site: &mut Site, moves: &[(String, String)]) {
     let Some(Value::Object(collections)) = site.metadata.get_mut("collections") else {
         return;
     };
