@@ -141,6 +141,9 @@ impl Plugin for Permalinks {
                 continue;
             }
             match self.permalink_of(path, file) {
+                // Already where its permalink says, such as a listing page `tags` made at
+                // `topics/rust.html`: moving it would make `topics/rust.html/index.html`.
+                Ok(Some(permalink)) if permalink == *path => {}
                 Ok(Some(permalink)) => {
                     let shown = if self.options.trailing_slash && !permalink.is_empty() {
                         format!("{permalink}/")
@@ -584,6 +587,20 @@ mod tests {
         .unwrap();
         assert_eq!(paths(&files), ["same/index.html"]);
         assert_eq!(files["same/index.html"].metadata["n"], 2);
+    }
+
+    #[test]
+    fn a_permalink_naming_the_file_itself_leaves_it_there() {
+        let files = run(
+            json!({"trailingSlash": true}),
+            vec![
+                ("feed.html", json!({"permalink": "/feed.html"})),
+                ("b.html", json!({})),
+            ],
+        )
+        .unwrap();
+        assert_eq!(paths(&files), ["feed.html", "b/index.html"]);
+        assert_eq!(files["feed.html"].metadata["permalink"], "/feed.html");
     }
 
     #[test]

@@ -1,24 +1,23 @@
-//! Keeps collections pointing at their members when a later step moves them.
+//! Keeps the lists of pages pointing at their members when a later step moves them.
 //!
-//! Metalsmith's collections hold the files themselves, so its usual order, `collections`
-//! before `markdown` or `permalinks`, lists each member under its final path with its
-//! `permalink`. Here a collection holds summaries copied from the files; a step that moves
-//! files hands its moves to [`follow`], which puts fresh summaries of the moved members in
-//! their place, in `collections.<name>` and in the members' `previous`/`next`/`first`/`last`.
+//! Metalsmith's collections and tags hold the files themselves, so its usual order,
+//! `collections` or `tags` before `markdown` or `permalinks`, lists each member under its
+//! final path with its `permalink`. Here those lists hold summaries copied from the files;
+//! a step that moves files hands its moves to [`follow`], which puts fresh summaries of the
+//! moved members in their place: in `collections.<name>`, in the members' `collection`
+//! links (`previous`/`next`/`first`/`last`), in `taxonomies.<key>[].pages`, and in listing
+//! pages' `pagination.files`.
 
 use std::collections::HashMap;
 
-use ironsmith_core::{Files, Site};
+use ironsmith_core::{Files, Metadata, Site};
 use rayon::prelude::*;
 use serde_json::Value;
 
 use super::{brief, summary};
 
-/// Refreshes the summaries of the moved files (`(from, to)` paths) that are in a collection.
+/// Refreshes the summaries of the moved files (`(from, to)` paths) that a list holds.
 pub fn follow(files: &mut Files, site: &mut Site, moves: &[(String, String)]) {
-    let Some(Value::Object(collections)) = site.metadata.get_mut("collections") else {
-        return;
-    };
     if moves.is_empty() {
         return;
     }
@@ -26,42 +25,111 @@ pub fn follow(files: &mut Files, site: &mut Site, moves: &[(String, String)]) {
         .iter()
         .map(|(from, to)| (from.as_str(), to.as_str()))
         .collect();
-    let mut fresh: HashMap<String, Value> = HashMap::new();
-    for summaries in collections.values_mut().filter_map(Value::as_array_mut) {
-        for item in summaries.iter_mut() {
-            let Some(to) = path_of(item).and_then(|from| moved.get(from)) else {
-                continue;
-            };
-            let Some(index) = files.get_index_of(*to) else {
-                continue;
-            };
-            let from = path_of(item).unwrap_or_default().to_string();
-            let now = fresh
-                .entry(from)
-                .or_insert_with(|| summary(files, index))
-                .clone();
-            *item = now;
+    let mut fresh = Fresh {
+        moved,
+        summaries: HashMap::new(),
+    };
+    for list in site_lists(&mut site.metadata) {
+        for item in list.iter_mut() {
+            if let Some(now) = fresh.of(item, files) {
+                *item = now.clone();
+            }
         }
     }
-    if fresh.is_empty() {
+    // Members only a listing page holds (a taxonomy kept out of the metadata).
+    let held: Vec<Value> = files
+        .values()
+        .filter_map(|file| listed_files(&file.metadata))
+        .flatten()
+        .filter(|item| path_of(item).is_some_and(|path| fresh.is_stale(path)))
+        .cloned()
+        .collect();
+    for item in &held {
+        fresh.of(item, files);
+    }
+    if fresh.summaries.is_empty() {
         return;
     }
+    let summaries = &fresh.summaries;
     files.par_values_mut().for_each(|file| {
-        let Some(Value::Object(links)) = file.metadata.get_mut("collection") else {
-            return;
-        };
-        for link in links.values_mut().filter_map(Value::as_object_mut) {
-            for (key, value) in link.iter_mut() {
-                let Some(now) = path_of(value).and_then(|from| fresh.get(from)) else {
-                    continue;
-                };
-                *value = match key.as_str() {
-                    "first" | "last" => brief(now),
-                    _ => now.clone(),
-                };
+        if let Some(Value::Object(links)) = file.metadata.get_mut("collection") {
+            for link in links.values_mut().filter_map(Value::as_object_mut) {
+                for (key, value) in link.iter_mut() {
+                    let Some(now) = path_of(value).and_then(|from| summaries.get(from)) else {
+                        continue;
+                    };
+                    *value = match key.as_str() {
+                        "first" | "last" => brief(now),
+                        _ => now.clone(),
+                    };
+                }
+            }
+        }
+        if let Some(list) = listed_files_mut(&mut file.metadata) {
+            for item in list.iter_mut() {
+                if let Some(now) = path_of(item).and_then(|from| summaries.get(from)) {
+                    *item = now.clone();
+                }
             }
         }
     });
+}
+
+/// Fresh summaries of moved files, made once each and keyed by the path they moved from.
+struct Fresh<'a> {
+    moved: HashMap<&'a str, &'a str>,
+    summaries: HashMap<String, Value>,
+}
+
+impl Fresh<'_> {
+    /// The fresh summary for `item`, when it summarizes a moved file.
+    fn of(&mut self, item: &Value, files: &Files) -> Option<&Value> {
+        let from = path_of(item)?;
+        let index = files.get_index_of(*self.moved.get(from)?)?;
+        Some(
+            self.summaries
+                .entry(from.to_string())
+                .or_insert_with(|| summary(files, index)),
+        )
+    }
+
+    fn is_stale(&self, path: &str) -> bool {
+        self.moved.contains_key(path) && !self.summaries.contains_key(path)
+    }
+}
+
+/// The member lists in global metadata: `collections.<name>` and `taxonomies.<key>[].pages`.
+fn site_lists(metadata: &mut Metadata) -> Vec<&mut Vec<Value>> {
+    let mut lists = Vec::new();
+    for (key, value) in metadata.iter_mut() {
+        match (key.as_str(), value) {
+            ("collections", Value::Object(collections)) => {
+                lists.extend(collections.values_mut().filter_map(Value::as_array_mut));
+            }
+            ("taxonomies", Value::Object(taxonomies)) => lists.extend(
+                taxonomies
+                    .values_mut()
+                    .filter_map(Value::as_array_mut)
+                    .flatten()
+                    .filter_map(|term| term.get_mut("pages"))
+                    .filter_map(Value::as_array_mut),
+            ),
+            _ => {}
+        }
+    }
+    lists
+}
+
+/// A listing page's members: `pagination.files`.
+fn listed_files(metadata: &Metadata) -> Option<&Vec<Value>> {
+    metadata.get("pagination")?.get("files")?.as_array()
+}
+
+fn listed_files_mut(metadata: &mut Metadata) -> Option<&mut Vec<Value>> {
+    metadata
+        .get_mut("pagination")?
+        .get_mut("files")?
+        .as_array_mut()
 }
 
 fn path_of(summary: &Value) -> Option<&str> {
@@ -153,6 +221,73 @@ mod tests {
         let links = &map["posts/b.md"].metadata["collection"]["posts"];
         assert_eq!(links["next"]["path"], "posts/a.txt");
         assert_eq!(links["previous"]["path"], "posts/c.md");
+    }
+
+    fn tagged() -> Files {
+        files(vec![
+            (
+                "posts/a.html",
+                json!({"title": "A", "date": "2024-01-01", "tags": ["rust"]}),
+            ),
+            (
+                "posts/b.html",
+                json!({"title": "B", "date": "2024-02-01", "tags": ["rust"]}),
+            ),
+        ])
+    }
+
+    #[test]
+    fn tags_before_permalinks_list_the_moved_members() {
+        for skip_metadata in [false, true] {
+            let (mut map, mut site) = (tagged(), Site::default());
+            let tags = crate::tags::create(&json!({"skipMetadata": skip_metadata})).unwrap();
+            run(tags, &mut map, &mut site);
+            run(
+                crate::permalinks::create(&json!({})).unwrap(),
+                &mut map,
+                &mut site,
+            );
+            let page = &map["tags/rust/index.html"].metadata["pagination"]["files"];
+            let permalinks: Vec<&Value> = page
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|member| &member["permalink"])
+                .collect();
+            assert_eq!(
+                permalinks,
+                ["posts/b", "posts/a"],
+                "skipMetadata: {skip_metadata}"
+            );
+            if !skip_metadata {
+                let listed = &site.metadata["taxonomies"]["tags"][0]["pages"][0];
+                assert_eq!(listed["path"], "posts/b/index.html");
+            }
+            assert!(site.take_warnings().is_empty());
+        }
+    }
+
+    #[test]
+    fn listing_pages_at_their_own_permalink_stay() {
+        let (mut map, mut site) = (tagged(), Site::default());
+        let tags = crate::tags::create(&json!({"path": "topics/:tag.html"})).unwrap();
+        run(tags, &mut map, &mut site);
+        run(
+            crate::permalinks::create(&json!({})).unwrap(),
+            &mut map,
+            &mut site,
+        );
+        let paths: Vec<&str> = map.keys().map(String::as_str).collect();
+        assert_eq!(
+            paths,
+            [
+                "posts/a/index.html",
+                "posts/b/index.html",
+                "topics/rust.html"
+            ]
+        );
+        let page = &map["topics/rust.html"].metadata["pagination"]["files"][0];
+        assert_eq!(page["path"], "posts/b/index.html");
     }
 
     #[test]
