@@ -137,14 +137,7 @@ where
     if moves.is_empty() {
         return Ok(Moves::new());
     }
-    let mut moved: Vec<(usize, String)> = moves.iter().map(|(i, to)| (*i, to.clone())).collect();
-    moved.sort_unstable_by_key(|(index, _)| *index);
-    let moved: Moves = moved
-        .into_iter()
-        .filter_map(|(index, to)| Some((files.get_index(index)?.0.clone(), to)))
-        .collect();
-    move_files(files, moves)?;
-    Ok(moved)
+    move_files(files, moves)
 }
 
 /// A file's index in the map, its new path or its error, and its time when recording.
@@ -171,16 +164,23 @@ fn record_slowest(files: &Files, outcomes: &[Outcome], limit: usize) {
     file_timings::add(slowest);
 }
 
-/// Re-keys the files at the given indexes, keeping the map's order.
-fn move_files(files: &mut Files, mut moves: HashMap<usize, String>) -> Result<(), Error> {
+/// Re-keys the files at the given indexes, keeping the map's order; returns the moves.
+fn move_files(files: &mut Files, mut moves: HashMap<usize, String>) -> Result<Moves, Error> {
     let old = std::mem::take(files);
     files.reserve(old.len());
     // How each kept file is named in errors: its path before the move.
     let mut shown = Vec::with_capacity(old.len());
     let mut errors = Vec::new();
+    let mut moved = Moves::with_capacity(moves.len());
     for (index, (old_key, file)) in old.into_iter().enumerate() {
         let display = file.display_path(&old_key);
-        let key = moves.remove(&index).unwrap_or(old_key);
+        let key = match moves.remove(&index) {
+            Some(key) => {
+                moved.push((old_key, key.clone()));
+                key
+            }
+            None => old_key,
+        };
         if let Some(existing) = files.get_index_of(&key) {
             errors.push(Error::file(
                 display,
@@ -196,7 +196,7 @@ fn move_files(files: &mut Files, mut moves: HashMap<usize, String>) -> Result<()
     }
     match Error::from_many(errors) {
         Some(error) => Err(error),
-        None => Ok(()),
+        None => Ok(moved),
     }
 }
 
@@ -225,6 +225,26 @@ mod tests {
         assert_eq!(keys, ["a.html", "b.txt", "c.html"]);
         assert_eq!(map["a.html"].contents, b"A.MD");
         assert_eq!(map["b.txt"].contents, b"b.txt");
+    }
+
+    #[test]
+    fn moves_are_returned_in_the_maps_order() {
+        let mut map = files(&["b.md", "keep.txt", "a.md"]);
+        let pattern = Pattern::new(&["*.md"]).unwrap();
+        let moves = for_each_file_moving(&mut map, &pattern, |path, _| {
+            *path = path.replace(".md", ".html");
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            moves,
+            [
+                ("b.md".to_string(), "b.html".to_string()),
+                ("a.md".to_string(), "a.html".to_string())
+            ]
+        );
+        let unmoved = for_each_file_moving(&mut map, &pattern, |_, _| Ok(())).unwrap();
+        assert!(unmoved.is_empty());
     }
 
     #[test]

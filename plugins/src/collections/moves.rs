@@ -31,21 +31,22 @@ pub fn follow(files: &mut Files, site: &mut Site, moves: &[(String, String)]) {
     };
     for list in site_lists(&mut site.metadata) {
         for item in list.iter_mut() {
-            if let Some(now) = fresh.of(item, files) {
+            if let Some(now) = path_of(item).and_then(|from| fresh.of(from, files)) {
                 *item = now.clone();
             }
         }
     }
     // Members only a listing page holds (a taxonomy kept out of the metadata).
-    let held: Vec<Value> = files
+    let held: Vec<String> = files
         .values()
         .filter_map(|file| listed_files(&file.metadata))
         .flatten()
-        .filter(|item| path_of(item).is_some_and(|path| fresh.is_stale(path)))
-        .cloned()
+        .filter_map(path_of)
+        .filter(|path| fresh.is_stale(path))
+        .map(str::to_string)
         .collect();
-    for item in &held {
-        fresh.of(item, files);
+    for from in &held {
+        fresh.of(from, files);
     }
     if fresh.summaries.is_empty() {
         return;
@@ -82,9 +83,8 @@ struct Fresh<'a> {
 }
 
 impl Fresh<'_> {
-    /// The fresh summary for `item`, when it summarizes a moved file.
-    fn of(&mut self, item: &Value, files: &Files) -> Option<&Value> {
-        let from = path_of(item)?;
+    /// The fresh summary of the file that moved from `from`, if it moved.
+    fn of(&mut self, from: &str, files: &Files) -> Option<&Value> {
         let index = files.get_index_of(*self.moved.get(from)?)?;
         Some(
             self.summaries
