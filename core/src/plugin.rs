@@ -1,9 +1,9 @@
 //! The plugin trait, a closure adapter, and the parallel per-file runner.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::time::{Duration, Instant};
 
+use indexmap::map::Entry;
 use rayon::prelude::*;
 
 use crate::error::{Error, FileError};
@@ -121,11 +121,14 @@ where
     }
 
     let mut errors = Vec::new();
-    let mut moves = HashMap::new();
+    let mut targets: Vec<Option<String>> = Vec::new();
     for (index, outcome, _) in outcomes {
         match outcome {
             Ok(Some(path)) => {
-                moves.insert(index, path);
+                if targets.is_empty() {
+                    targets.resize(files.len(), None);
+                }
+                targets[index] = Some(path);
             }
             Ok(None) => {}
             Err(error) => errors.push(error),
@@ -134,10 +137,10 @@ where
     if let Some(error) = Error::from_many(errors) {
         return Err(error);
     }
-    if moves.is_empty() {
+    if targets.is_empty() {
         return Ok(Moves::new());
     }
-    move_files(files, moves)
+    move_files(files, targets)
 }
 
 /// A file's index in the map, its new path or its error, and its time when recording.
@@ -164,35 +167,43 @@ fn record_slowest(files: &Files, outcomes: &[Outcome], limit: usize) {
     file_timings::add(slowest);
 }
 
-/// Re-keys the files at the given indexes, keeping the map's order; returns the moves.
-fn move_files(files: &mut Files, mut moves: HashMap<usize, String>) -> Result<Moves, Error> {
+/// Re-keys the files given a target (by index), keeping the map's order; returns the moves.
+fn move_files(files: &mut Files, targets: Vec<Option<String>>) -> Result<Moves, Error> {
     let old = std::mem::take(files);
     files.reserve(old.len());
-    // How each kept file is named in errors: its path before the move.
-    let mut shown = Vec::with_capacity(old.len());
+    let mut moved = Moves::new();
+    // For each file placed, where `moved` holds its path before the move, if it moved:
+    // errors name files by that path, and building those names up front would cost a
+    // string per file in every build.
+    let mut moved_from: Vec<Option<usize>> = Vec::with_capacity(old.len());
     let mut errors = Vec::new();
-    let mut moved = Moves::with_capacity(moves.len());
-    for (index, (old_key, file)) in old.into_iter().enumerate() {
-        let display = file.display_path(&old_key);
-        let key = match moves.remove(&index) {
+    for ((old_key, file), target) in old.into_iter().zip(targets) {
+        let (key, from) = match target {
             Some(key) => {
                 moved.push((old_key, key.clone()));
-                key
+                (key, Some(moved.len() - 1))
             }
-            None => old_key,
+            None => (old_key, None),
         };
-        if let Some(existing) = files.get_index_of(&key) {
-            errors.push(Error::file(
-                display,
-                FileError::new(format!(
-                    "would be written to `{key}`, as would {}: rename one of them",
-                    shown[existing]
-                )),
-            ));
-            continue;
+        match files.entry(key) {
+            Entry::Vacant(slot) => {
+                moved_from.push(from);
+                slot.insert(file);
+            }
+            Entry::Occupied(taken) => {
+                let key = taken.key();
+                let shown = |file: &File, from: Option<usize>| {
+                    file.display_path(from.map_or(key.as_str(), |m| moved[m].0.as_str()))
+                };
+                errors.push(Error::file(
+                    shown(&file, from),
+                    FileError::new(format!(
+                        "would be written to `{key}`, as would {}: rename one of them",
+                        shown(taken.get(), moved_from[taken.index()])
+                    )),
+                ));
+            }
         }
-        shown.push(display);
-        files.insert(key, file);
     }
     match Error::from_many(errors) {
         Some(error) => Err(error),
@@ -245,6 +256,31 @@ mod tests {
         );
         let unmoved = for_each_file_moving(&mut map, &pattern, |_, _| Ok(())).unwrap();
         assert!(unmoved.is_empty());
+    }
+
+    #[test]
+    fn two_files_moved_onto_one_path_are_named_by_their_paths_before() {
+        let mut map = files(&["a.md", "b.txt", "c.md", "x.html"]);
+        let pattern = Pattern::new(&["*.md", "*.txt"]).unwrap();
+        let error = for_each_file(&mut map, &pattern, |path, _| {
+            *path = if path == "b.txt" {
+                "x.html"
+            } else {
+                "same.html"
+            }
+            .to_string();
+            Ok(())
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("c.md: would be written to `same.html`, as would a.md"),
+            "{error}"
+        );
+        assert!(
+            error.contains("x.html: would be written to `x.html`, as would b.txt"),
+            "{error}"
+        );
     }
 
     #[test]

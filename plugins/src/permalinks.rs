@@ -4,11 +4,10 @@
 //! `blog/:date/:title` builds the path from metadata. Every path built here comes from
 //! untrusted text and is checked before the file moves.
 
-use std::collections::HashMap;
-
 use ironsmith_core::{
     check_output_path, parse_options, Error, File, FileError, Files, Moves, Pattern, Plugin, Site,
 };
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -134,27 +133,40 @@ impl Plugin for Permalinks {
     }
 
     fn run(&self, files: &mut Files, site: &mut Site) -> Result<(), Error> {
-        let mut targets: HashMap<usize, String> = HashMap::new();
-        let mut errors = Vec::new();
-        for (index, (path, file)) in files.iter_mut().enumerate() {
-            if !self.options.matches.is_match(path) {
-                continue;
-            }
-            match self.permalink_of(path, file) {
-                // Already where its permalink says, such as a listing page `tags` made at
-                // `topics/rust.html`: moving it would make `topics/rust.html/index.html`.
-                Ok(Some(permalink)) if permalink == *path => {}
-                Ok(Some(permalink)) => {
-                    let shown = if self.options.trailing_slash && !permalink.is_empty() {
-                        format!("{permalink}/")
-                    } else {
-                        permalink.clone()
-                    };
-                    file.metadata.insert("permalink".into(), shown.into());
-                    targets.insert(index, permalink);
+        // Expanding patterns, slugging and formatting dates is per file: spread it out.
+        let outcomes: Vec<Result<Option<String>, Error>> = files
+            .par_iter_mut()
+            .map(|(path, file)| {
+                if !self.options.matches.is_match(path) {
+                    return Ok(None);
                 }
-                Ok(None) => {}
-                Err(error) => errors.push(Error::file(file.display_path(path), error)),
+                match self.permalink_of(path, file) {
+                    // Already where its permalink says, such as a listing page `tags` made
+                    // at `topics/rust.html`: moving it would make `topics/rust.html/index.html`.
+                    Ok(Some(permalink)) if permalink == *path => Ok(None),
+                    Ok(Some(permalink)) => {
+                        let shown = if self.options.trailing_slash && !permalink.is_empty() {
+                            format!("{permalink}/")
+                        } else {
+                            permalink.clone()
+                        };
+                        file.metadata.insert("permalink".into(), shown.into());
+                        Ok(Some(permalink))
+                    }
+                    Ok(None) => Ok(None),
+                    Err(error) => Err(Error::file(file.display_path(path), error)),
+                }
+            })
+            .collect();
+        let mut targets = Vec::with_capacity(outcomes.len());
+        let mut errors = Vec::new();
+        for outcome in outcomes {
+            match outcome {
+                Ok(target) => targets.push(target),
+                Err(error) => {
+                    targets.push(None);
+                    errors.push(error);
+                }
             }
         }
         if let Some(error) = Error::from_many(errors) {
@@ -284,39 +296,41 @@ impl Permalinks {
     }
 
     /// Moves each file to `<permalink>/<directoryIndex>`, resolving duplicates as configured.
-    fn move_files(
-        &self,
-        files: &mut Files,
-        mut targets: HashMap<usize, String>,
-    ) -> Result<Moves, Error> {
+    /// Re-keys the files given a permalink (by index), keeping the map's order and applying
+    /// the `duplicates` policy; returns the moves.
+    fn move_files(&self, files: &mut Files, targets: Vec<Option<String>>) -> Result<Moves, Error> {
         let old = std::mem::take(files);
         files.reserve(old.len());
-        let mut shown: HashMap<String, String> = HashMap::new();
+        // For each file placed, its path before any move: errors name files by it, and only
+        // an error needs the name itself.
+        let mut placed_from: Vec<Option<usize>> = Vec::with_capacity(old.len());
         let mut errors = Vec::new();
-        let mut moves = Moves::with_capacity(targets.len());
-        for (index, (path, mut file)) in old.into_iter().enumerate() {
-            let display = file.display_path(&path);
-            let Some(mut permalink) = targets.remove(&index) else {
-                shown.insert(path.clone(), display);
+        let mut moves = Moves::new();
+        for ((path, mut file), permalink) in old.into_iter().zip(targets) {
+            let Some(mut permalink) = permalink else {
+                placed_from.push(None);
                 files.insert(path, file);
                 continue;
             };
             let mut target = self.target(&permalink);
-            if files.contains_key(&target) {
+            if let Some((taken, taken_path, taken_file)) = files.get_full(&target) {
                 match self.options.duplicates() {
                     Duplicates::Error => {
+                        let taken_from = placed_from[taken].map_or(taken_path, |m| &moves[m].0);
                         errors.push(Error::file(
-                            &display,
+                            file.display_path(&path),
                             FileError::new(format!(
                                 "has the permalink `{permalink}`, as does {}: give one of them another `permalink`, \
                                  or set the `duplicates` option to `index` or `overwrite`",
-                                shown.get(&target).map_or(target.as_str(), String::as_str)
+                                taken_file.display_path(taken_from)
                             )),
                         ));
                         continue;
                     }
                     Duplicates::Overwrite => {
-                        files.shift_remove(&target);
+                        // The file written later wins; the one it replaces keeps no place.
+                        files.shift_remove_index(taken);
+                        placed_from.remove(taken);
                     }
                     Duplicates::Index => {
                         let base = permalink.clone();
@@ -335,9 +349,11 @@ impl Permalinks {
                     }
                 }
             }
-            shown.insert(target.clone(), display);
-            if target != path {
+            if target == path {
+                placed_from.push(None);
+            } else {
                 moves.push((path, target.clone()));
+                placed_from.push(Some(moves.len() - 1));
             }
             files.insert(target, file);
         }
