@@ -203,7 +203,11 @@ fn read_file(path: PathBuf, frontmatter: bool) -> Result<File, Error> {
     let mut handle = fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
     let stat = handle.metadata().map_err(|e| Error::io(&path, e))?;
     let mut contents = Vec::with_capacity(stat.len() as usize);
+    // Through `Take`, `read_to_end` trusts the capacity just reserved: reading a `File`
+    // directly asks the system for its size and position again, two calls per file.
     handle
+        .by_ref()
+        .take(u64::MAX)
         .read_to_end(&mut contents)
         .map_err(|e| Error::io(&path, e))?;
 
