@@ -301,8 +301,23 @@ impl Staging {
             return Err(Error::io(destination, error));
         }
         std::mem::forget(self);
-        fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))
+        remove_tree(&old).map_err(|e| Error::io(&old, e))
     }
+}
+
+/// Removes `folder` and everything under it, spread over the workers: the previous output
+/// of a blog has a folder per page, and one thread removing them took longer than writing
+/// the new site. Symbolic links are removed, never followed.
+fn remove_tree(folder: &Path) -> std::io::Result<()> {
+    let entries = fs::read_dir(folder)?.collect::<Result<Vec<_>, _>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })?;
+    fs::remove_dir(folder)
 }
 
 impl Drop for Staging {
@@ -364,6 +379,41 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn replaced_output_is_removed_without_following_its_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join("keep.txt"), "mine").unwrap();
+        let out = dir.path().join("build");
+        fs::create_dir_all(out.join("posts/a/deep")).unwrap();
+        fs::write(out.join("posts/a/deep/index.html"), "old").unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("posts/link")).unwrap();
+        std::os::unix::fs::symlink(outside.join("keep.txt"), out.join("file-link")).unwrap();
+        fs::write(out.join(MARKER), "").unwrap();
+        let options = WriteOptions {
+            clean: true,
+            marker: true,
+        };
+        write_folder(&files(&[("new.html", "new")]), &out, options).unwrap();
+        assert_eq!(tree(&out), [MARKER, "new.html"]);
+        assert_eq!(
+            fs::read_to_string(outside.join("keep.txt")).unwrap(),
+            "mine"
+        );
+        assert_eq!(
+            tree(dir.path()),
+            [
+                "build",
+                "build/.ironsmith-output",
+                "build/new.html",
+                "outside",
+                "outside/keep.txt"
+            ],
+            "no old output or staging folder is left"
+        );
+    }
     #[test]
     fn unclean_build_keeps_files_it_does_not_produce() {
         let dir = tempfile::tempdir().unwrap();
