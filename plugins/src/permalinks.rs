@@ -295,9 +295,8 @@ impl Permalinks {
         Some(slugify_with(&text, &self.options.slug)).filter(|slug| !slug.is_empty())
     }
 
-    /// Moves each file to `<permalink>/<directoryIndex>`, resolving duplicates as configured.
-    /// Re-keys the files given a permalink (by index), keeping the map's order and applying
-    /// the `duplicates` policy; returns the moves.
+    /// Moves each file given a permalink (by index) to `<permalink>/<directoryIndex>`,
+    /// keeping the map's order and resolving duplicates as configured; returns the moves.
     fn move_files(&self, files: &mut Files, targets: Vec<Option<String>>) -> Result<Moves, Error> {
         let old = std::mem::take(files);
         files.reserve(old.len());
@@ -603,6 +602,17 @@ mod tests {
         .unwrap();
         assert_eq!(paths(&files), ["same/index.html"]);
         assert_eq!(files["same/index.html"].metadata["n"], 2);
+
+        let mut three = pages();
+        three.insert(1, ("c.html", json!({"title": "Other"})));
+        three.push(("d.html", json!({"title": "Same", "n": 3})));
+        let files = run(
+            json!({"pattern": ":title", "duplicates": "overwrite"}),
+            three,
+        )
+        .unwrap();
+        assert_eq!(paths(&files), ["other/index.html", "same/index.html"]);
+        assert_eq!(files["same/index.html"].metadata["n"], 3);
     }
 
     #[test]
