@@ -4,6 +4,8 @@
 //! `blog/:date/:title` builds the path from metadata. Every path built here comes from
 //! untrusted text and is checked before the file moves.
 
+use std::collections::HashMap;
+
 use ironsmith_core::{
     check_output_path, parse_options, Error, File, FileError, Files, Moves, Pattern, Plugin, Site,
 };
@@ -305,6 +307,7 @@ impl Permalinks {
         let mut placed_from: Vec<Option<usize>> = Vec::with_capacity(old.len());
         let mut errors = Vec::new();
         let mut moves = Moves::new();
+        let mut next_number: HashMap<String, usize> = HashMap::new();
         for ((path, mut file), permalink) in old.into_iter().zip(targets) {
             let Some(mut permalink) = permalink else {
                 placed_from.push(None);
@@ -333,11 +336,14 @@ impl Permalinks {
                     }
                     Duplicates::Index => {
                         let base = permalink.clone();
-                        let mut n = 1;
+                        // Numbers below the last one given are all taken (files are only
+                        // added here), so the search starts after it: a thousand pages
+                        // titled alike cost a thousand lookups, not half a million.
+                        let n = next_number.entry(base.clone()).or_insert(1);
                         while files.contains_key(&target) {
                             permalink = format!("{base}-{n}");
                             target = self.target(&permalink);
-                            n += 1;
+                            *n += 1;
                         }
                         let link = if self.options.trailing_slash {
                             format!("{permalink}/")
@@ -594,6 +600,23 @@ mod tests {
         let files = run(json!({"pattern": ":title", "duplicates": "index"}), pages()).unwrap();
         assert_eq!(paths(&files), ["same/index.html", "same-1/index.html"]);
         assert_eq!(files["same-1/index.html"].metadata["permalink"], "same-1");
+
+        let mut crowded = pages();
+        crowded.push(("c.html", json!({"permalink": "same-2"})));
+        crowded.push(("d.html", json!({"title": "Same", "n": 4})));
+        crowded.push(("e.html", json!({"title": "Same", "n": 5})));
+        let files = run(json!({"pattern": ":title", "duplicates": "index"}), crowded).unwrap();
+        assert_eq!(
+            paths(&files),
+            [
+                "same/index.html",
+                "same-1/index.html",
+                "same-2/index.html",
+                "same-3/index.html",
+                "same-4/index.html"
+            ]
+        );
+        assert_eq!(files["same-4/index.html"].metadata["n"], 5);
 
         let files = run(
             json!({"pattern": ":title", "duplicates": "overwrite"}),
