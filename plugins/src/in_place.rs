@@ -7,7 +7,7 @@
 //! `page.hbs` becomes `page.html`, as Metalsmith names them.
 
 use ironsmith_core::{
-    for_each_file, parse_options, Error, File, FileError, Files, Pattern, Plugin, Site,
+    for_each_file_moving, parse_options, Error, File, FileError, Files, Pattern, Plugin, Site,
 };
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
@@ -148,7 +148,7 @@ impl Plugin for InPlace {
         let templates = Templates::without_layouts(site, &self.engine)?;
         let threads = rayon::current_num_threads().min(pages);
         let contexts = Contexts::new(std::mem::take(&mut site.metadata), threads);
-        let rendered = for_each_file(files, &self.options.pattern, |path, file| {
+        let rendered = for_each_file_moving(files, &self.options.pattern, |path, file| {
             render(file, path, &templates, &contexts)?;
             if let Some(renamed) = self.renamed(path) {
                 *path = renamed;
@@ -156,7 +156,9 @@ impl Plugin for InPlace {
             Ok(())
         });
         site.metadata = contexts.finish();
-        rendered
+        // `post.md.hbs` became `post.md`: lists made before (collections) follow it.
+        crate::collections::follow_moves(files, site, &rendered?);
+        Ok(())
     }
 }
 

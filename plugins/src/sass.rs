@@ -16,8 +16,8 @@ use grass_compiler::codemap::SpanLoc;
 use grass_compiler::{self as grass, ErrorKind, Fs, Logger, OutputStyle};
 use indexmap::IndexMap;
 use ironsmith_core::{
-    check_output_path, for_each_file, parse_options, Error, File, FileError, Files, Location, Mode,
-    Pattern, Plugin, Site,
+    check_output_path, for_each_file_moving, parse_options, Error, File, FileError, Files,
+    Location, Mode, Pattern, Plugin, Site,
 };
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -146,13 +146,14 @@ impl Plugin for Sass {
 
         let pattern = &self.options.pattern;
         files.retain(|key, _| !(pattern.is_match(key) && is_partial(key)));
-        for_each_file(files, pattern, |path, file| {
+        let moves = for_each_file_moving(files, pattern, |path, file| {
             if let Some(contents) = css.get(path.as_str()) {
                 file.contents.clone_from(contents);
                 *path = css_path(path);
             }
             Ok(())
         })?;
+        crate::collections::follow_moves(files, site, &moves);
         for output in self.options.entries.values() {
             let Some(contents) = css.remove(output) else {
                 continue;

@@ -223,6 +223,31 @@ mod tests {
         assert_eq!(links["previous"]["path"], "posts/c.md");
     }
 
+    #[test]
+    fn in_place_and_sass_renames_are_followed() {
+        let mut map = files(vec![
+            (
+                "posts/a.md.hbs",
+                json!({"title": "A", "date": "2024-01-01"}),
+            ),
+            ("posts/b.scss", json!({"title": "B", "date": "2024-02-01"})),
+        ]);
+        map["posts/b.scss"].contents = b"a { b: c }".to_vec();
+        let dir = tempfile::tempdir().unwrap();
+        let mut site = Site::new(dir.path().into(), dir.path().into(), dir.path().join("out"));
+        run(collections(), &mut map, &mut site);
+        let in_place = crate::in_place::create(&json!({"pattern": "**/*.hbs"}));
+        run(in_place.unwrap(), &mut map, &mut site);
+        run(
+            crate::sass::create(&json!({})).unwrap(),
+            &mut map,
+            &mut site,
+        );
+        assert_eq!(listed(&site, "path"), ["posts/b.css", "posts/a.md"]);
+        let links = &map["posts/b.css"].metadata["collection"]["posts"];
+        assert_eq!(links["next"]["path"], "posts/a.md");
+    }
+
     fn tagged() -> Files {
         files(vec![
             (
