@@ -202,14 +202,8 @@ fn relative_key(root: &Path, path: &Path) -> Option<String> {
 fn read_file(path: PathBuf, frontmatter: bool) -> Result<File, Error> {
     let mut handle = fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
     let stat = handle.metadata().map_err(|e| Error::io(&path, e))?;
-    let mut contents = Vec::with_capacity(stat.len() as usize);
-    // Through `Take`, `read_to_end` trusts the capacity just reserved: reading a `File`
-    // directly asks the system for its size and position again, two calls per file.
-    handle
-        .by_ref()
-        .take(u64::MAX)
-        .read_to_end(&mut contents)
-        .map_err(|e| Error::io(&path, e))?;
+    let mut contents =
+        read_sized(&mut handle, stat.len() as usize).map_err(|e| Error::io(&path, e))?;
 
     let mut metadata = Metadata::new();
     let mut body_line = None;
@@ -231,6 +225,28 @@ fn read_file(path: PathBuf, frontmatter: bool) -> Result<File, Error> {
         origin: Some(path),
         body_line,
     })
+}
+
+/// The whole of a file `size` bytes long by its stat: one read of that size, then one
+/// that finds the end (or what was added since). `File::read_to_end` would ask the system
+/// for the size and position again, and `read_to_end` without them reads large files in
+/// growing pieces.
+fn read_sized(handle: &mut fs::File, size: usize) -> std::io::Result<Vec<u8>> {
+    let mut contents = vec![0; size];
+    let mut filled = 0;
+    while filled < size {
+        match handle.read(&mut contents[filled..]) {
+            Ok(0) => break,
+            Ok(read) => filled += read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    contents.truncate(filled);
+    if filled == size {
+        handle.take(u64::MAX).read_to_end(&mut contents)?;
+    }
+    Ok(contents)
 }
 
 #[cfg(unix)]
@@ -258,6 +274,18 @@ mod tests {
         ReadOptions {
             frontmatter: true,
             ..ReadOptions::default()
+        }
+    }
+
+    #[test]
+    fn a_file_is_read_whole_whatever_its_size_when_stat_was_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.bin");
+        let bytes: Vec<u8> = (0..100_000u32).map(|n| n as u8).collect();
+        fs::write(&path, &bytes).unwrap();
+        for told in [bytes.len(), 10, 0, bytes.len() + 50] {
+            let mut handle = fs::File::open(&path).unwrap();
+            assert_eq!(read_sized(&mut handle, told).unwrap(), bytes, "size {told}");
         }
     }
 
