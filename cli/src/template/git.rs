@@ -43,7 +43,12 @@ pub fn clone(url: &str, reference: Option<&str>, into: &Path) -> Result<()> {
     let Err(not_a_branch) = run(shallow.arg("--").arg(url).arg(into)) else {
         return Ok(());
     };
-    let Some(commit) = reference.filter(|reference| could_be_commit(reference)) else {
+    // Only a reference the repository lacks as a branch or tag may be a commit: any other
+    // failure (no network, no access, no repository) would only fail again, slower.
+    let Some(commit) = reference
+        .filter(|reference| could_be_commit(reference))
+        .filter(|_| not_a_branch.contains("not found in upstream"))
+    else {
         bail!("cannot clone {url}{at}: {not_a_branch}");
     };
     let _ = std::fs::remove_dir_all(into);
@@ -60,8 +65,10 @@ pub fn clone(url: &str, reference: Option<&str>, into: &Path) -> Result<()> {
         &format!("{commit}^{{commit}}"),
         "--",
     ]);
-    run(&mut checkout).map_err(|_| {
-        anyhow!("cannot clone {url}{at}: no branch, tag or commit `{commit}` in the repository")
+    run(&mut checkout).map_err(|reason| {
+        anyhow!(
+            "cannot clone {url}{at}: no branch, tag or commit `{commit}` in the repository ({reason})"
+        )
     })
 }
 

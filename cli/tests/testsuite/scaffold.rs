@@ -603,6 +603,33 @@ fn templates_come_from_git_at_a_commit_id_in_full_or_abbreviated() {
         .failure()
         .stderr_has("no branch, tag or commit `deadbeef`");
     assert!(!test.path("none").exists());
+
+    // A repository that is not there is said so, and not cloned again whole to look for
+    // a commit: git's trace shows a single clone.
+    let trace = test.path("git-trace.txt");
+    let output = test
+        .command(&[
+            "new",
+            &format!("{url}-missing"),
+            "gone",
+            "--ref",
+            "deadbeef",
+        ])
+        .env("GIT_TRACE", &trace)
+        .output()
+        .expect("the ironsmith binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("does not appear to be a git repository"),
+        "{stderr}"
+    );
+    let traced = fs::read_to_string(&trace).expect("git wrote its trace");
+    let clones = traced
+        .lines()
+        .filter(|line| line.contains("git clone"))
+        .count();
+    assert_eq!(clones, 1, "{traced}");
 }
 
 #[test]
