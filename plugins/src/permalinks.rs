@@ -42,7 +42,8 @@ pub struct Options {
     /// Other patterns for files whose metadata matches: `[{match: {collection: posts}, pattern: ...}]`.
     pub linksets: Vec<Linkset>,
     /// 2.x's spellings of `duplicates`: `unique: true` is `index`, `duplicatesFail: true`
-    /// is `error`.
+    /// is `error`, and `duplicatesFail: false` (2.x's default: the later file wins) is
+    /// `overwrite`.
     pub unique: Option<bool>,
     pub duplicates_fail: Option<bool>,
     /// 2.x copied a page's sibling files into its new folder unless `relative: false`;
@@ -124,6 +125,7 @@ impl Options {
         match (self.duplicates, self.unique, self.duplicates_fail) {
             (Some(duplicates), _, _) => duplicates,
             (None, Some(true), _) => Duplicates::Index,
+            (None, _, Some(false)) => Duplicates::Overwrite,
             _ => Duplicates::Error,
         }
     }
@@ -672,6 +674,12 @@ mod tests {
             error.to_string().contains("has the permalink `same`"),
             "{error}"
         );
+        let files = run(
+            json!({"pattern": ":title", "duplicatesFail": false}),
+            pages(),
+        )
+        .unwrap();
+        assert_eq!(paths(&files), ["same/index.html"]);
         let files = run(
             json!({"pattern": ":title", "unique": true, "duplicates": "overwrite"}),
             pages(),
