@@ -5,6 +5,16 @@
 use std::borrow::Cow;
 
 use ironsmith_core::{File, FileError};
+use lol_html::errors::RewritingError;
+use lol_html::{HtmlRewriter, Settings};
+
+/// Runs `html` through lol_html for what `settings`' handlers collect, discarding the
+/// output: for plugins that read pages rather than rewrite them.
+pub fn read_through(settings: Settings<'_, '_>, html: &[u8]) -> Result<(), RewritingError> {
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    rewriter.write(html)?;
+    rewriter.end()
+}
 
 /// `a &lt; b &amp;&#32;c` -> `a < b & c`. Numeric references and the named ones HTML
 /// writers emit are decoded; any other `&name;` is kept as written.

@@ -8,8 +8,7 @@ use std::rc::Rc;
 
 use lol_html::html_content::{Element, EndTag, TextChunk};
 use lol_html::{
-    DocumentContentHandlers, ElementContentHandlers, HandlerResult, HtmlRewriter, Selector,
-    Settings,
+    DocumentContentHandlers, ElementContentHandlers, HandlerResult, Selector, Settings,
 };
 
 use crate::html_text;
@@ -86,8 +85,7 @@ impl ProseReader {
             )],
             ..Settings::new()
         };
-        let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-        let outcome = rewriter.write(html).and_then(|()| rewriter.end());
+        let outcome = html_text::read_through(settings, html);
         let State { sink, .. } = state.take();
         match outcome {
             Err(error) if !sink.is_full() => Err(format!("cannot read its HTML: {error}")),

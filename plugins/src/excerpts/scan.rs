@@ -9,11 +9,9 @@ use std::cell::{Cell, RefCell};
 use std::ops::Range;
 use std::rc::Rc;
 
-use lol_html::errors::RewritingError;
 use lol_html::html_content::{Comment, Element, EndTag, TextChunk};
 use lol_html::{
-    DocumentContentHandlers, ElementContentHandlers, HandlerResult, HtmlRewriter, Selector,
-    Settings,
+    DocumentContentHandlers, ElementContentHandlers, HandlerResult, Selector, Settings,
 };
 
 /// Start tags that close an open `<p>` (HTML's tree construction rules, in button scope).
@@ -134,7 +132,7 @@ impl Finder {
             strict: false,
             ..Settings::new()
         };
-        let outcome = tokenize(settings, html);
+        let outcome = crate::html_text::read_through(settings, html.as_bytes());
         match (outcome, found.get()) {
             (_, Some(start)) => Ok(Some(start)),
             (Ok(()), None) => Ok(None),
@@ -183,7 +181,7 @@ impl Finder {
             strict: false,
             ..Settings::new()
         };
-        let outcome = tokenize(settings, html);
+        let outcome = crate::html_text::read_through(settings, html.as_bytes());
         let scan = scan.take();
         match outcome {
             Err(error) if !scan.stopped => Err(format!("cannot read the HTML: {error}")),
@@ -194,12 +192,6 @@ impl Finder {
 
 /// What a handler returns to stop tokenizing once the answer is known.
 const STOP: &str = "excerpt found";
-
-fn tokenize(settings: Settings<'_, '_>, html: &str) -> Result<(), RewritingError> {
-    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-    rewriter.write(html.as_bytes())?;
-    rewriter.end()
-}
 
 fn start_element(scan: &Rc<RefCell<Scan>>, el: &mut Element) -> HandlerResult {
     let name = el.tag_name();

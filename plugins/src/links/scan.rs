@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use lol_html::html_content::{Element, SourceLocation};
-use lol_html::{ElementContentHandlers, HtmlRewriter, Selector, Settings};
+use lol_html::{ElementContentHandlers, Selector, Settings};
 
 use crate::html_text;
 
@@ -66,10 +66,7 @@ impl Scanner {
             element_content_handlers: vec![(Cow::Borrowed(&self.every_element), handlers)],
             ..Settings::new()
         };
-        let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-        rewriter
-            .write(html)
-            .and_then(|()| rewriter.end())
+        html_text::read_through(settings, html)
             .map_err(|error| format!("cannot read its HTML: {error}"))?;
         let text = &page.text;
         page.ids

@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use lol_html::html_content::{Element, EndTag, TextChunk};
-use lol_html::{ElementContentHandlers, HandlerResult, HtmlRewriter, Selector, Settings};
+use lol_html::{ElementContentHandlers, HandlerResult, Selector, Settings};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -126,7 +126,8 @@ impl Extractor {
             ],
             ..Settings::new()
         };
-        tokenize(settings, html).map_err(|error| format!("cannot read its HTML: {error}"))?;
+        html_text::read_through(settings, html)
+            .map_err(|error| format!("cannot read its HTML: {error}"))?;
         let found = found.take();
         Ok((found.h1, found.headings))
     }
@@ -149,15 +150,6 @@ pub(super) fn recorded_headings(list: Option<&Value>) -> Option<(Option<String>,
         }
     }
     Some((h1, headings))
-}
-
-fn tokenize(
-    settings: Settings<'_, '_>,
-    html: &[u8],
-) -> Result<(), lol_html::errors::RewritingError> {
-    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-    rewriter.write(html)?;
-    rewriter.end()
 }
 
 /// The words pass's state.
