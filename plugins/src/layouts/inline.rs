@@ -26,7 +26,7 @@ use serde_json::Value;
 use super::indent::Indented;
 
 /// The wrapper helper's name; `:` keeps it apart from names a site would choose.
-const HELPER: &str = "ironsmith:partial";
+pub(super) const HELPER: &str = "ironsmith:partial";
 const WRAPPER: &str = "{{#ironsmith:partial}}{{/ironsmith:partial}}";
 
 /// How deep partials may nest; a loop is caught before this, so only absurd (or
@@ -317,15 +317,9 @@ pub(super) mod tests {
     use super::*;
     use serde_json::json;
 
-    /// Renders `layout` once with real partials (handlebars alone) and once inlined.
-    pub fn both_ways(layout: &str, partials: &[(&str, &str)], data: &Value) -> (String, String) {
-        let mut plain = Handlebars::new();
-        for (name, source) in partials {
-            plain.register_partial(name, source).unwrap();
-        }
-        let expected = plain.render_template(layout, data).unwrap();
-
-        let compiled: BTreeMap<String, Partial> = partials
+    /// Partials compiled from their sources, by name.
+    pub fn compiled(partials: &[(&str, &str)]) -> BTreeMap<String, Partial> {
+        partials
             .iter()
             .map(|(name, source)| {
                 let template = Template::compile_with_name(source, name.to_string()).unwrap();
@@ -334,7 +328,18 @@ pub(super) mod tests {
                     Partial::new(template, format!("{name}.hbs")),
                 )
             })
-            .collect();
+            .collect()
+    }
+
+    /// Renders `layout` once with real partials (handlebars alone) and once inlined.
+    pub fn both_ways(layout: &str, partials: &[(&str, &str)], data: &Value) -> (String, String) {
+        let mut plain = Handlebars::new();
+        for (name, source) in partials {
+            plain.register_partial(name, source).unwrap();
+        }
+        let expected = plain.render_template(layout, data).unwrap();
+
+        let compiled = compiled(partials);
         let mut layout = Template::compile_with_name(layout, "layout".to_string()).unwrap();
         let mut registry = Handlebars::new();
         register(&mut registry);

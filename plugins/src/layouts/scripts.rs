@@ -9,6 +9,7 @@
 //! params[0].to_upper() + "!"
 //! ```
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
@@ -17,10 +18,17 @@ use ironsmith_core::{Error, FileError, Location};
 
 /// Registers every `*.rhai` file of `folder` under its file stem; a site's helper replaces
 /// a built-in one of the same name. A missing folder is an error only when `required`.
-pub fn register(registry: &mut Handlebars<'_>, folder: &Path, required: bool) -> Result<(), Error> {
+/// Returns the names registered.
+pub fn register(
+    registry: &mut Handlebars<'_>,
+    folder: &Path,
+    required: bool,
+) -> Result<BTreeSet<String>, Error> {
     let entries = match fs::read_dir(folder) {
         Ok(entries) => entries,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound && !required => return Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound && !required => {
+            return Ok(BTreeSet::new())
+        }
         Err(error) => return Err(Error::io(folder, error)),
     };
     let mut scripts = Vec::new();
@@ -32,18 +40,22 @@ pub fn register(registry: &mut Handlebars<'_>, folder: &Path, required: bool) ->
     }
     scripts.sort();
     let mut errors = Vec::new();
+    let mut names = BTreeSet::new();
     for path in scripts {
-        if let Err(error) = register_one(registry, &path) {
-            errors.push(error);
+        match register_one(registry, &path) {
+            Ok(name) => {
+                names.insert(name);
+            }
+            Err(error) => errors.push(error),
         }
     }
     match Error::from_many(errors) {
         Some(error) => Err(error),
-        None => Ok(()),
+        None => Ok(names),
     }
 }
 
-fn register_one(registry: &mut Handlebars<'_>, path: &Path) -> Result<(), Error> {
+fn register_one(registry: &mut Handlebars<'_>, path: &Path) -> Result<String, Error> {
     let display = path.display().to_string();
     let name = path
         .file_stem()
@@ -67,7 +79,8 @@ fn register_one(registry: &mut Handlebars<'_>, path: &Path) -> Result<(), Error>
     })?;
     registry
         .register_script_helper(name, &source)
-        .map_err(|error| Error::file(&display, located(&error.to_string())))
+        .map_err(|error| Error::file(&display, located(&error.to_string())))?;
+    Ok(name.to_string())
 }
 
 /// Rhai prints a syntax error as `message (line 2, position 5)`; the position becomes the

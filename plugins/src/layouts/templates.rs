@@ -15,6 +15,7 @@ use handlebars::{
 use ironsmith_core::{Error, FileError, Location, Site};
 use walkdir::WalkDir;
 
+use super::direct::{Direct, Helpers};
 use super::inline::{self, Inliner, Partial};
 use super::names::{self, Catalog};
 use super::options::Options;
@@ -28,6 +29,8 @@ pub struct Layout {
     path: String,
     /// The template's size: what a page's output adds to its contents, roughly.
     size: usize,
+    /// The template compiled for direct rendering, when it can be (see `direct`).
+    direct: Option<Direct>,
 }
 
 /// Which pages use a layout, so an error in it can name one.
@@ -100,7 +103,7 @@ impl Templates {
         helpers::register(&mut registry);
         inline::register(&mut registry);
         let (helpers_folder, required) = options.helpers_folder();
-        scripts::register(&mut registry, &site.resolve(helpers_folder), required)?;
+        let scripts = scripts::register(&mut registry, &site.resolve(helpers_folder), required)?;
 
         let (partials_folder, required) = options.partials_folder();
         let partials_path = site.resolve(&partials_folder);
@@ -129,6 +132,11 @@ impl Templates {
         for (name, usage, mut layout) in compiled {
             match inliner.template(&mut layout.template, &layout.path) {
                 Ok(()) => {
+                    let helpers = Helpers {
+                        registry: &registry,
+                        scripts: &scripts,
+                    };
+                    layout.direct = Direct::compile(&layout.template, &helpers);
                     layouts.insert(name.clone(), layout);
                 }
                 Err(error) => errors.push(usage.blame(error)),
@@ -207,6 +215,7 @@ impl Templates {
             template,
             path: name.to_string(),
             size: text.len(),
+            direct: None,
         };
         self.render_into(&page, context, text.len() + text.len() / 4)
             .map_err(|error| match self.partial_file(&error, &page) {
@@ -223,13 +232,21 @@ impl Templates {
             })
     }
 
-    /// Renders into a string of `capacity` bytes.
+    /// Renders into a string of `capacity` bytes: directly when the layout allows, else
+    /// (or when the page needs handlebars' error) with handlebars.
     fn render_into(
         &self,
         layout: &Layout,
         context: &Context,
         capacity: usize,
     ) -> Result<String, RenderError> {
+        if let Some(direct) = &layout.direct {
+            let mut out = Buffer(String::with_capacity(capacity));
+            let escape = self.registry.get_escape_fn();
+            if direct.render(context.data(), escape, &mut out).is_ok() {
+                return Ok(out.0);
+            }
+        }
         let mut render_context = RenderContext::new(layout.template.name.as_ref());
         let mut out = Buffer(String::with_capacity(capacity));
         layout
@@ -372,6 +389,7 @@ fn read_layout(catalog: &Catalog, name: &str) -> Result<Layout, Error> {
         template: compile(&text, name, &path)?,
         size: text.len(),
         path,
+        direct: None,
     })
 }
 

@@ -1,0 +1,751 @@
+//! Direct rendering of layouts that use only what most layouts use: values, `if`, `unless`,
+//! `each`, `with` and inlined partials.
+//!
+//! handlebars resolves every `{{field}}` from the root of the data: inside
+//! `{{#each collections.posts}}` it builds the path `collections.posts.3.title` and looks up
+//! each step again, hashing each key, and it checks each `{{field}}` against the helpers
+//! first. That was about half of the layouts step at 10,000 pages. Here each block keeps the
+//! value it stands for, so a lookup starts there, and which names are helpers is settled
+//! once, when the layout is compiled.
+//!
+//! The tree is handlebars' own: handlebars parses it, and whitespace control and standalone
+//! lines are already applied. A layout that uses anything else (helpers given arguments,
+//! block parameters, partial calls that stayed calls, decorators, strict mode) is left to
+//! handlebars whole. A page that meets a case handlebars reports as an error (a list indexed
+//! by a name) is handed back to handlebars, so the error reads the same. The tests render
+//! every construct both ways and compare.
+
+use std::collections::{BTreeSet, HashMap};
+
+use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement};
+use handlebars::{Handlebars, JsonRender, JsonTruthy, Output, Path, PathSeg};
+use serde_json::{json, Value};
+
+use super::indent::Indented;
+use super::inline;
+
+/// A layout compiled for direct rendering.
+#[derive(Debug)]
+pub struct Direct(Vec<Node>);
+
+#[derive(Debug)]
+enum Node {
+    Text(String),
+    Value {
+        lookup: Lookup,
+        escape: bool,
+    },
+    /// `if` and `unless`.
+    Test {
+        value: Lookup,
+        include_zero: bool,
+        negate: bool,
+        then: Option<Vec<Node>>,
+        otherwise: Option<Vec<Node>>,
+    },
+    Each {
+        list: Lookup,
+        body: Option<Vec<Node>>,
+        otherwise: Option<Vec<Node>>,
+    },
+    With {
+        value: Lookup,
+        body: Option<Vec<Node>>,
+        otherwise: Option<Vec<Node>>,
+    },
+    /// An inlined partial; indented as its call was (see `indent`).
+    Partial {
+        indent: Option<(String, bool)>,
+        body: Option<Vec<Node>>,
+    },
+}
+
+#[derive(Debug)]
+enum Lookup {
+    /// Keys under the value of the block `up` levels out from the innermost (`../`).
+    Block {
+        up: usize,
+        keys: Vec<String>,
+    },
+    /// `@root.keys`.
+    Root(Vec<String>),
+    /// `@index`, `@first`, `@last`, `@key` of the block `up` levels out.
+    Local {
+        up: usize,
+        name: String,
+    },
+    Literal(Value),
+}
+
+/// A construct or a page that direct rendering leaves to handlebars.
+#[derive(Debug, PartialEq)]
+pub struct Unsupported;
+
+/// What the compiler needs to know of the registry it stands in for.
+pub struct Helpers<'a> {
+    pub registry: &'a Handlebars<'static>,
+    /// Helpers the site's scripts define; one may replace `if`, `each` and the others.
+    pub scripts: &'a BTreeSet<String>,
+}
+
+impl Helpers<'_> {
+    /// Whether `{{name}}` reads the field `name`, as opposed to calling a helper that
+    /// does something else. Asked of handlebars itself, once per name: a field holding
+    /// a marker must render as the marker. (The built-in `date` passes: bare, it prints
+    /// the `date` field.)
+    fn reads_field(&self, name: &str, answers: &mut HashMap<String, bool>) -> bool {
+        *answers.entry(name.to_string()).or_insert_with(|| {
+            const MARKER: &str = "ironsmith-field-probe";
+            let template = format!("{{{{{name}}}}}");
+            self.registry
+                .render_template(&template, &json!({ name: MARKER }))
+                .is_ok_and(|output| output == MARKER)
+        })
+    }
+
+    fn block_helper_is_builtin(&self, name: &str) -> bool {
+        !self.scripts.contains(name)
+    }
+}
+
+impl Direct {
+    /// The layout compiled for direct rendering, or `None` when it uses something only
+    /// handlebars renders.
+    pub fn compile(template: &Template, helpers: &Helpers<'_>) -> Option<Direct> {
+        let registry = helpers.registry;
+        if registry.strict_mode() || registry.recursive_lookup() {
+            return None;
+        }
+        let mut compiler = Compiler {
+            helpers,
+            answers: HashMap::new(),
+        };
+        compiler.template(template).ok().map(Direct)
+    }
+
+    /// Renders into `out` with `data` as the root, escaping values with `escape`.
+    pub fn render(
+        &self,
+        data: &Value,
+        escape: &dyn Fn(&str) -> String,
+        out: &mut dyn Output,
+    ) -> Result<(), Unsupported> {
+        let mut renderer = Renderer {
+            root: data,
+            escape,
+            blocks: vec![Block {
+                value: data,
+                locals: Locals::default(),
+            }],
+        };
+        renderer.nodes(&self.0, out)
+    }
+}
+
+struct Compiler<'a, 'h> {
+    helpers: &'a Helpers<'h>,
+    answers: HashMap<String, bool>,
+}
+
+impl Compiler<'_, '_> {
+    fn template(&mut self, template: &Template) -> Result<Vec<Node>, Unsupported> {
+        let mut nodes = Vec::with_capacity(template.elements.len());
+        for element in &template.elements {
+            match element {
+                TemplateElement::Comment(_) => {}
+                TemplateElement::RawString(text) => nodes.push(Node::Text(text.clone())),
+                TemplateElement::Expression(expression) => {
+                    nodes.push(self.value(expression, true)?);
+                }
+                TemplateElement::HtmlExpression(expression) => {
+                    nodes.push(self.value(expression, false)?);
+                }
+                TemplateElement::HelperBlock(block) => nodes.push(self.block(block)?),
+                _ => return Err(Unsupported),
+            }
+        }
+        Ok(nodes)
+    }
+
+    fn optional(&mut self, template: Option<&Template>) -> Result<Option<Vec<Node>>, Unsupported> {
+        template.map(|template| self.template(template)).transpose()
+    }
+
+    /// `{{path}}`: a value, unless handlebars would call a helper of that name.
+    fn value(&mut self, expression: &HelperTemplate, escape: bool) -> Result<Node, Unsupported> {
+        if expression.block
+            || !expression.params.is_empty()
+            || !expression.hash.is_empty()
+            || expression.block_param.is_some()
+        {
+            return Err(Unsupported);
+        }
+        let Parameter::Path(path) = &expression.name else {
+            return Err(Unsupported);
+        };
+        // handlebars calls a helper when the whole path, as written, names one; only a
+        // single plain name can.
+        if let Path::Relative((segments, raw)) = path {
+            if matches!(segments.as_slice(), [PathSeg::Named(name)] if name == raw)
+                && !self.helpers.reads_field(raw, &mut self.answers)
+            {
+                return Err(Unsupported);
+            }
+        }
+        Ok(Node::Value {
+            lookup: lookup(path)?,
+            escape,
+        })
+    }
+
+    fn block(&mut self, block: &HelperTemplate) -> Result<Node, Unsupported> {
+        let Parameter::Name(name) = &block.name else {
+            return Err(Unsupported);
+        };
+        if block.block_param.is_some() || !self.helpers.block_helper_is_builtin(name) {
+            return Err(Unsupported);
+        }
+        let then = self.optional(block.template.as_ref())?;
+        let otherwise = self.optional(block.inverse.as_ref())?;
+        match name.as_str() {
+            "if" | "unless" => {
+                let include_zero = match block.hash.get("includeZero") {
+                    None => false,
+                    Some(Parameter::Literal(flag)) => flag.as_bool().unwrap_or(false),
+                    Some(_) => return Err(Unsupported),
+                };
+                if block.hash.keys().any(|key| key != "includeZero") {
+                    return Err(Unsupported);
+                }
+                Ok(Node::Test {
+                    value: only_parameter(block)?,
+                    include_zero,
+                    negate: name == "unless",
+                    then,
+                    otherwise,
+                })
+            }
+            "each" | "with" if block.hash.is_empty() => {
+                let value = only_parameter(block)?;
+                Ok(if name == "each" {
+                    Node::Each {
+                        list: value,
+                        body: then,
+                        otherwise,
+                    }
+                } else {
+                    Node::With {
+                        value,
+                        body: then,
+                        otherwise,
+                    }
+                })
+            }
+            inline::HELPER if block.hash.is_empty() && otherwise.is_none() => {
+                let indent = match block.params.as_slice() {
+                    [] => None,
+                    [Parameter::Literal(Value::String(indent)), Parameter::Literal(standalone)] => {
+                        Some((indent.clone(), standalone == &Value::Bool(true)))
+                    }
+                    _ => return Err(Unsupported),
+                };
+                Ok(Node::Partial { indent, body: then })
+            }
+            _ => Err(Unsupported),
+        }
+    }
+}
+
+fn only_parameter(block: &HelperTemplate) -> Result<Lookup, Unsupported> {
+    match block.params.as_slice() {
+        [Parameter::Path(path)] => lookup(path),
+        [Parameter::Literal(value)] => Ok(Lookup::Literal(value.clone())),
+        _ => Err(Unsupported),
+    }
+}
+
+/// A path as handlebars resolves it: leading `../`s or `@root`, then names.
+fn lookup(path: &Path) -> Result<Lookup, Unsupported> {
+    match path {
+        Path::Local((up, name, _)) => Ok(Lookup::Local {
+            up: *up,
+            name: name.clone(),
+        }),
+        Path::Relative((segments, _)) => {
+            let mut up = 0;
+            let mut root = false;
+            let mut keys = Vec::with_capacity(segments.len());
+            for segment in segments {
+                match segment {
+                    PathSeg::Named(key) => keys.push(key.clone()),
+                    // The grammar's rule type is private; its name is all there is to read.
+                    PathSeg::Ruled(rule) if keys.is_empty() && !root => {
+                        match format!("{rule:?}").as_str() {
+                            "path_up" => up += 1,
+                            "path_root" if up == 0 => root = true,
+                            _ => return Err(Unsupported),
+                        }
+                    }
+                    _ => return Err(Unsupported),
+                }
+            }
+            Ok(if root {
+                Lookup::Root(keys)
+            } else {
+                Lookup::Block { up, keys }
+            })
+        }
+    }
+}
+
+/// What a block stands for: `this`, and the `@` variables `each` sets.
+struct Block<'a> {
+    value: &'a Value,
+    locals: Locals<'a>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Locals<'a> {
+    index: Option<usize>,
+    first: Option<bool>,
+    last: Option<bool>,
+    key: Option<&'a str>,
+}
+
+enum Found<'a> {
+    Borrowed(&'a Value),
+    Made(Value),
+    Missing,
+}
+
+struct Renderer<'a, 'e> {
+    root: &'a Value,
+    escape: &'e dyn Fn(&str) -> String,
+    /// The root block first, the innermost last.
+    blocks: Vec<Block<'a>>,
+}
+
+impl<'a> Renderer<'a, '_> {
+    fn nodes(&mut self, nodes: &'a [Node], out: &mut dyn Output) -> Result<(), Unsupported> {
+        for node in nodes {
+            self.node(node, out)?;
+        }
+        Ok(())
+    }
+
+    fn optional(
+        &mut self,
+        nodes: Option<&'a Vec<Node>>,
+        out: &mut dyn Output,
+    ) -> Result<(), Unsupported> {
+        match nodes {
+            Some(nodes) => self.nodes(nodes, out),
+            None => Ok(()),
+        }
+    }
+
+    fn node(&mut self, node: &'a Node, out: &mut dyn Output) -> Result<(), Unsupported> {
+        match node {
+            Node::Text(text) => write(out, text),
+            Node::Value { lookup, escape } => match self.find(lookup)? {
+                Found::Missing => Ok(()),
+                Found::Borrowed(Value::String(text)) if !escape => write(out, text),
+                Found::Borrowed(Value::String(text)) => write(out, &(self.escape)(text)),
+                Found::Borrowed(value) => self.write_value(value, *escape, out),
+                Found::Made(value) => self.write_value(&value, *escape, out),
+            },
+            Node::Test {
+                value,
+                include_zero,
+                negate,
+                then,
+                otherwise,
+            } => {
+                let truthy = match self.find(value)? {
+                    Found::Borrowed(value) => value.is_truthy(*include_zero),
+                    Found::Made(value) => value.is_truthy(*include_zero),
+                    Found::Missing => false,
+                };
+                let branch = if truthy != *negate { then } else { otherwise };
+                self.optional(branch.as_ref(), out)
+            }
+            Node::Each {
+                list,
+                body,
+                otherwise,
+            } => {
+                let Some(body) = body else { return Ok(()) };
+                match self.find(list)? {
+                    Found::Borrowed(Value::Array(items))
+                        if !items.is_empty() || otherwise.is_none() =>
+                    {
+                        for (index, item) in items.iter().enumerate() {
+                            let locals = Locals {
+                                index: Some(index),
+                                first: Some(index == 0),
+                                last: Some(index + 1 == items.len()),
+                                key: None,
+                            };
+                            self.within(item, locals, body, out)?;
+                        }
+                        Ok(())
+                    }
+                    Found::Borrowed(Value::Object(map))
+                        if !map.is_empty() || otherwise.is_none() =>
+                    {
+                        for (index, (key, item)) in map.iter().enumerate() {
+                            let locals = Locals {
+                                index: Some(index),
+                                first: Some(index == 0),
+                                last: Some(index + 1 == map.len()),
+                                key: Some(key),
+                            };
+                            self.within(item, locals, body, out)?;
+                        }
+                        Ok(())
+                    }
+                    _ => self.optional(otherwise.as_ref(), out),
+                }
+            }
+            Node::With {
+                value,
+                body,
+                otherwise,
+            } => match self.find(value)? {
+                Found::Borrowed(value) if value.is_truthy(false) => {
+                    // `with` keeps the enclosing block's `@index` and the others.
+                    let locals = self.innermost().locals;
+                    match body {
+                        Some(body) => self.within(value, locals, body, out),
+                        None => Ok(()),
+                    }
+                }
+                // A made value is an `@` variable: a block over one is left to handlebars.
+                Found::Made(value) if value.is_truthy(false) => Err(Unsupported),
+                _ => self.optional(otherwise.as_ref(), out),
+            },
+            Node::Partial { indent, body } => match indent {
+                Some((indent, standalone)) => {
+                    let mut indented = Indented::new(out, indent, *standalone);
+                    self.optional(body.as_ref(), &mut indented)
+                }
+                None => self.optional(body.as_ref(), out),
+            },
+        }
+    }
+
+    fn within(
+        &mut self,
+        value: &'a Value,
+        locals: Locals<'a>,
+        body: &'a [Node],
+        out: &mut dyn Output,
+    ) -> Result<(), Unsupported> {
+        self.blocks.push(Block { value, locals });
+        let result = self.nodes(body, out);
+        self.blocks.pop();
+        result
+    }
+
+    fn innermost(&self) -> &Block<'a> {
+        &self.blocks[self.blocks.len() - 1]
+    }
+
+    /// The block `up` levels out; past the root, handlebars takes the innermost.
+    fn block(&self, up: usize) -> &Block<'a> {
+        match self.blocks.len().checked_sub(up + 1) {
+            Some(at) => &self.blocks[at],
+            None => self.innermost(),
+        }
+    }
+
+    fn find(&self, lookup: &'a Lookup) -> Result<Found<'a>, Unsupported> {
+        let (start, keys) = match lookup {
+            Lookup::Block { up, keys } => (self.block(*up).value, keys),
+            Lookup::Root(keys) => (self.root, keys),
+            Lookup::Literal(value) => return Ok(Found::Borrowed(value)),
+            Lookup::Local { up, name } => {
+                let Some(at) = self.blocks.len().checked_sub(up + 1) else {
+                    return Ok(Found::Missing);
+                };
+                let locals = &self.blocks[at].locals;
+                let value = match name.as_str() {
+                    "index" => locals.index.map(Value::from),
+                    "first" => locals.first.map(Value::Bool),
+                    "last" => locals.last.map(Value::Bool),
+                    "key" => locals.key.map(Value::from),
+                    _ => None,
+                };
+                return Ok(value.map_or(Found::Missing, Found::Made));
+            }
+        };
+        let mut value = start;
+        for key in keys {
+            let next = match value {
+                Value::Object(map) => map.get(key),
+                // handlebars fails on a list indexed by a name; its error should be shown.
+                Value::Array(items) => items.get(key.parse::<usize>().map_err(|_| Unsupported)?),
+                _ => None,
+            };
+            match next {
+                Some(next) => value = next,
+                None => return Ok(Found::Missing),
+            }
+        }
+        Ok(Found::Borrowed(value))
+    }
+
+    fn write_value(
+        &self,
+        value: &Value,
+        escape: bool,
+        out: &mut dyn Output,
+    ) -> Result<(), Unsupported> {
+        let text = value.render();
+        if escape {
+            write(out, &(self.escape)(&text))
+        } else {
+            write(out, &text)
+        }
+    }
+}
+
+/// handlebars writes nothing for an empty value; `Indented` depends on the writes made.
+fn write(out: &mut dyn Output, text: &str) -> Result<(), Unsupported> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    out.write(text).map_err(|_| Unsupported)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::helpers;
+    use super::super::inline::{tests::compiled, Inliner};
+    use super::*;
+
+    fn registry() -> Handlebars<'static> {
+        let mut registry = Handlebars::new();
+        helpers::register(&mut registry);
+        inline::register(&mut registry);
+        registry
+    }
+
+    /// `layout` compiled as the layouts plugin compiles it (partials inlined), for direct
+    /// rendering with `registry`.
+    fn compile_with(
+        registry: &Handlebars<'static>,
+        scripts: &BTreeSet<String>,
+        layout: &str,
+        partials: &[(&str, &str)],
+    ) -> Option<Direct> {
+        let partials = compiled(partials);
+        let mut template = Template::compile_with_name(layout, "layout".to_string()).unwrap();
+        Inliner::new(&partials, [&template])
+            .template(&mut template, "layout.hbs")
+            .unwrap();
+        Direct::compile(&template, &Helpers { registry, scripts })
+    }
+
+    fn render(direct: &Direct, registry: &Handlebars<'static>, data: &Value) -> String {
+        let mut out = handlebars::StringOutput::new();
+        direct
+            .render(data, registry.get_escape_fn(), &mut out)
+            .unwrap();
+        out.into_string().unwrap()
+    }
+
+    /// Renders `layout` with handlebars (partials called) and directly, and compares.
+    fn same(layout: &str, partials: &[(&str, &str)], data: &Value) {
+        let mut plain = registry();
+        for (name, source) in partials {
+            plain.register_partial(name, source).unwrap();
+        }
+        let expected = plain.render_template(layout, data).unwrap();
+        let registry = registry();
+        let direct = compile_with(&registry, &BTreeSet::new(), layout, partials)
+            .unwrap_or_else(|| panic!("not compiled for direct rendering:\n{layout}"));
+        assert_eq!(
+            render(&direct, &registry, data),
+            expected,
+            "layout:\n{layout}"
+        );
+    }
+
+    fn compiles(layout: &str) -> bool {
+        compile_with(&registry(), &BTreeSet::new(), layout, &[]).is_some()
+    }
+
+    fn page() -> Value {
+        json!({
+            "title": "Tom & \"Jerry\" <3 'x' `y` =z",
+            "contents": "<p>one</p>\n<p>two</p>\n",
+            "date": "2024-03-05",
+            "count": 0, "ratio": 1.5, "yes": true, "no": false, "nothing": null,
+            "empty": [], "none": {}, "text": "",
+            "tags": ["rust", "<web>"],
+            "author": {"name": "Ada", "links": {"home": "/ada/", "mail": "mailto:a"}},
+            "site": {"title": "Notes", "url": "https://example.com"},
+            "posts": [
+                {"title": "First", "tags": ["a", "b"], "author": {"name": "Bo"}},
+                {"title": "Second", "tags": [], "draft": true},
+                {"title": "Third", "tags": ["c"]}
+            ],
+            "collection": {"posts": {"previous": {"title": "Before", "permalink": "before"}}}
+        })
+    }
+
+    #[test]
+    fn values_render_and_escape_as_handlebars_renders_them() {
+        let data = page();
+        for layout in [
+            "{{title}}|{{{title}}}|{{&title}}",
+            "{{{contents}}}{{contents}}",
+            "{{count}} {{ratio}} {{yes}} {{no}} [{{nothing}}] [{{missing}}] [{{text}}]",
+            "{{tags}} {{{tags}}} {{author}} {{empty}} {{none}}",
+            "{{author.name}} {{author/name}} {{author.links.home}} {{author.missing.deep}}",
+            "{{tags.0}} {{tags.[1]}} {{posts.2.title}} {{tags.9}}",
+            "{{this.title}} {{./title}} {{@root.site.title}} {{[title]}}",
+            "{{date}} {{site.url}}",
+            "a {{! a comment }} b {{!-- another --}} c",
+            "  {{~title~}}  \n{{#if yes~}}  x  {{~/if}}",
+        ] {
+            same(layout, &[], &data);
+        }
+    }
+
+    #[test]
+    fn conditions_follow_handlebars_truth() {
+        let data = page();
+        for layout in [
+            "{{#if yes}}Y{{/if}}{{#if no}}N{{/if}}{{#if nothing}}N{{/if}}{{#if missing}}M{{/if}}",
+            "{{#if count}}Z{{else}}z{{/if}}{{#if count includeZero=true}}Z{{/if}}",
+            "{{#if empty}}E{{else}}e{{/if}}{{#if none}}O{{else}}o{{/if}}{{#if text}}T{{else}}t{{/if}}",
+            "{{#if tags}}T{{/if}}{{#if author}}A{{/if}}{{#if ratio}}R{{/if}}",
+            "{{#unless no}}u{{else}}U{{/unless}}{{#unless yes}}u{{else}}U{{/unless}}",
+            "{{#if no}}1{{else if nothing}}2{{else if yes}}3{{else}}4{{/if}}",
+            "{{#if true}}lit{{/if}}{{#if 0}}zero{{/if}}{{#if \"\"}}blank{{/if}}",
+            "{{#if yes}}{{/if}}{{#unless yes}}{{/unless}}",
+            "<ul>\n  {{#if yes}}\n  <li>shown</li>\n  {{/if}}\n</ul>\n",
+        ] {
+            same(layout, &[], &data);
+        }
+    }
+
+    #[test]
+    fn each_and_with_scope_lookups_and_at_variables() {
+        let data = page();
+        for layout in [
+            "{{#each tags}}<i>{{this}}</i>{{@index}}{{@first}}{{@last}}[{{@key}}]{{/each}}",
+            "{{#each author.links}}{{@key}}={{this}} {{@index}}{{@first}}{{@last}};{{/each}}",
+            "{{#each posts}}{{title}} by {{author.name}} on {{../site.title}} ({{@root.title}}){{/each}}",
+            "{{#each posts}}{{#each tags}}{{this}}:{{@index}}/{{@../index}}/{{../title}}/{{../../site.title}} {{/each}}{{/each}}",
+            "{{#each empty}}x{{else}}no items{{/each}}{{#each none}}x{{else}}no keys{{/each}}",
+            "{{#each empty}}x{{/each}}{{#each missing}}x{{else}}gone{{/each}}{{#each title}}x{{else}}text{{/each}}",
+            "{{#each posts}}{{#if draft}}draft{{else}}{{title}}{{/if}}{{#unless @last}}, {{/unless}}{{/each}}",
+            "{{#with collection.posts.previous}}<a href=\"/{{permalink}}/\">{{title}}</a>{{/with}}",
+            "{{#with collection.posts.next}}x{{else}}no next{{/with}}{{#with nothing}}x{{/with}}",
+            "{{#with author}}{{name}} {{../title}} {{#with links}}{{home}} {{../name}}{{/with}}{{/with}}",
+            "{{#each posts}}{{#with author}}{{name}}@{{@index}}{{/with}}{{/each}}",
+            "{{#each tags}}{{../../title}}{{/each}}",
+            "<ul>\n  {{#each posts}}\n  <li>{{title}}</li>\n  {{/each}}\n</ul>\n",
+            "{{#each posts}}{{/each}}{{#with author}}{{/with}}",
+        ] {
+            same(layout, &[], &data);
+        }
+    }
+
+    #[test]
+    fn inlined_partials_render_in_place_and_indented() {
+        let partials = [
+            (
+                "head",
+                "<head>\n  <title>{{title}} | {{site.title}}</title>\n</head>\n",
+            ),
+            ("item", "<li>{{title}}</li>\n"),
+            (
+                "list",
+                "<ul>\n{{#each posts}}\n  {{> item}}\n{{/each}}\n</ul>\n",
+            ),
+            ("body", "<article>\n{{{contents}}}\n</article>\n"),
+        ];
+        let data = page();
+        for layout in [
+            "<html>\n{{> head}}\n<body>\n  {{> list}}\n</body>\n",
+            "<main>\n  {{> body}}\n</main>\n",
+            "{{#each posts}}{{> item}}{{/each}}",
+        ] {
+            same(layout, &partials, &data);
+        }
+    }
+
+    #[test]
+    fn no_escape_registries_pass_values_through() {
+        let mut registry = registry();
+        registry.register_escape_fn(handlebars::no_escape);
+        let layout = "{{title}} {{tags}}";
+        let direct = compile_with(&registry, &BTreeSet::new(), layout, &[]).unwrap();
+        let expected = registry.render_template(layout, &page()).unwrap();
+        assert_eq!(render(&direct, &registry, &page()), expected);
+        assert!(expected.starts_with("Tom & \"Jerry\""), "{expected}");
+    }
+
+    #[test]
+    fn what_only_handlebars_renders_is_left_to_it() {
+        assert!(compiles("{{title}}{{#each posts}}{{title}}{{/each}}"));
+        for layout in [
+            "{{date date \"%Y\"}}",
+            "{{json this}}",
+            "{{first}}",
+            "{{lookup tags 0}}",
+            "{{#each posts as |post|}}{{post.title}}{{/each}}",
+            "{{#with author as |a|}}{{a.name}}{{/with}}",
+            "{{#if (eq count 0)}}zero{{/if}}",
+            "{{#each posts limit=2}}x{{/each}}",
+            "{{#if count includeZero=yes}}x{{/if}}",
+            "{{#if}}x{{/if}}",
+            "{{#custom}}x{{/custom}}",
+            "{{> missing x=1}}",
+            "{{#*inline \"p\"}}x{{/inline}}",
+            "{{{{raw}}}}{{x}}{{{{/raw}}}}",
+        ] {
+            assert!(!compiles(layout), "compiled: {layout}");
+        }
+        let mut strict = registry();
+        strict.set_strict_mode(true);
+        assert!(compile_with(&strict, &BTreeSet::new(), "{{title}}", &[]).is_none());
+        let scripts = BTreeSet::from(["each".to_string()]);
+        assert!(compile_with(&registry(), &scripts, "{{#each tags}}x{{/each}}", &[]).is_none());
+        assert!(compile_with(&registry(), &scripts, "{{#if tags}}x{{/if}}", &[]).is_some());
+    }
+
+    #[test]
+    fn a_name_a_script_helper_takes_is_not_read_as_a_field() {
+        let mut registry = registry();
+        registry
+            .register_script_helper("title", "\"from the script\"")
+            .unwrap();
+        let scripts = BTreeSet::from(["title".to_string()]);
+        assert!(compile_with(&registry, &scripts, "{{title}}", &[]).is_none());
+        assert!(compile_with(&registry, &scripts, "{{page.title}}", &[]).is_some());
+    }
+
+    #[test]
+    fn a_page_handlebars_fails_on_is_handed_back() {
+        let registry = registry();
+        let direct = compile_with(&registry, &BTreeSet::new(), "{{tags.name}}", &[]).unwrap();
+        let mut out = handlebars::StringOutput::new();
+        let result = direct.render(&page(), registry.get_escape_fn(), &mut out);
+        assert_eq!(result, Err(Unsupported));
+        assert!(registry.render_template("{{tags.name}}", &page()).is_err());
+        let made = compile_with(
+            &registry,
+            &BTreeSet::new(),
+            "{{#each tags}}{{#with @index}}{{this}}{{/with}}{{/each}}",
+            &[],
+        )
+        .unwrap();
+        let result = made.render(&page(), registry.get_escape_fn(), &mut out);
+        assert_eq!(result, Err(Unsupported));
+    }
+}
