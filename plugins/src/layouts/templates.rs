@@ -7,6 +7,7 @@ use std::fmt;
 use std::fs;
 use std::io;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use handlebars::template::Template;
 use handlebars::{
@@ -27,8 +28,10 @@ pub struct Layout {
     template: Template,
     /// The file, for errors.
     path: String,
-    /// The template's size: what a page's output adds to its contents, roughly.
-    size: usize,
+    /// What the last page's output added to its contents; the template's size at first.
+    /// Sizing the next page's buffer by it spares most pages a regrowth and the copy
+    /// `File::set_text` makes of a buffer with much room to spare.
+    added: AtomicUsize,
     /// The template compiled for direct rendering, when it can be (see `direct`).
     direct: Option<Direct>,
 }
@@ -169,21 +172,26 @@ impl Templates {
         context: &Context,
         contents_len: usize,
     ) -> Result<String, FileError> {
-        self.render_into(layout, context, contents_len + layout.size)
-            .map_err(|error| match self.partial_file(&error, layout) {
-                Some(partial) => FileError::new(format!(
-                    "{partial}{}: {} (in layout {})",
-                    at(&error),
-                    self.reason(&error),
-                    layout.path
-                )),
-                None => FileError::new(format!(
-                    "{}{}: {}",
-                    layout.path,
-                    at(&error),
-                    self.reason(&error)
-                )),
-            })
+        let added = layout.added.load(Ordering::Relaxed);
+        let output = self.render_into(layout, context, contents_len + added + added / 8);
+        if let Ok(output) = &output {
+            let added = output.len().saturating_sub(contents_len);
+            layout.added.store(added, Ordering::Relaxed);
+        }
+        output.map_err(|error| match self.partial_file(&error, layout) {
+            Some(partial) => FileError::new(format!(
+                "{partial}{}: {} (in layout {})",
+                at(&error),
+                self.reason(&error),
+                layout.path
+            )),
+            None => FileError::new(format!(
+                "{}{}: {}",
+                layout.path,
+                at(&error),
+                self.reason(&error)
+            )),
+        })
     }
 
     /// Renders `text` itself as a template (a page's contents, for `in-place`), with the
@@ -214,7 +222,7 @@ impl Templates {
         let page = Layout {
             template,
             path: name.to_string(),
-            size: text.len(),
+            added: AtomicUsize::new(text.len()),
             direct: None,
         };
         self.render_into(&page, context, text.len() + text.len() / 4)
@@ -387,7 +395,7 @@ fn read_layout(catalog: &Catalog, name: &str) -> Result<Layout, Error> {
     let text = read_text(&file)?;
     Ok(Layout {
         template: compile(&text, name, &path)?,
-        size: text.len(),
+        added: AtomicUsize::new(text.len()),
         path,
         direct: None,
     })
