@@ -5,7 +5,7 @@
 //! scanned in parallel with lol_html, then every link is checked against the file map and
 //! the ids found, so a 10,000-page site costs two passes over its HTML, not a crawl. A
 //! link that leads to the same place from every page (a layout's `/about/`) is resolved
-//! once per worker, not once per page.
+//! once per worker, not once per page, and reported once when many pages share it.
 
 mod resolve;
 mod scan;
@@ -113,29 +113,41 @@ impl Plugin for Links {
             }),
         };
         // Each worker keeps what the links that read the same from every page came to.
-        let broken: Vec<String> = pages
+        let broken: Vec<Vec<Broken>> = pages
             .par_iter()
             .map_init(HashMap::new, |known, (key, page)| {
                 checker.broken(key, page, known)
             })
-            .flatten_iter()
             .collect();
+        let lines = checker.report(&pages, &broken);
         match self.options.level {
             Level::Warn => {
-                for line in broken {
+                for line in lines {
                     site.warn(line);
                 }
                 Ok(())
             }
-            Level::Error => {
-                match Error::from_many(broken.into_iter().map(Error::Message).collect()) {
-                    Some(error) => Err(error),
-                    None => Ok(()),
-                }
-            }
+            Level::Error => match Error::from_many(lines.into_iter().map(Error::Message).collect())
+            {
+                Some(error) => Err(error),
+                None => Ok(()),
+            },
         }
     }
 }
+
+/// A link from one page that does not resolve, and why.
+struct Broken<'a> {
+    url: &'a str,
+    problem: String,
+    /// Whether it leads to the same place from every page (a layout's `/docs/`), so its
+    /// pages can be listed together.
+    shared: bool,
+}
+
+/// How many pages one broken link is named on, line by line, before they are folded into
+/// one line: a layout's broken link would otherwise print a line for every page.
+const PAGES_LISTED: usize = 3;
 
 /// Everything a link is checked against.
 struct Checker<'a> {
@@ -149,20 +161,19 @@ struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    /// One line per distinct broken link of the page: where it is, the link, what is wrong.
-    /// `known` holds the problems (or none) of links that read the same from every page,
-    /// such as a layout's `/about/`, so each is resolved once per worker.
+    /// The page's distinct broken links. `known` holds the problems (or none) of links
+    /// that read the same from every page, such as a layout's `/about/`, so each is
+    /// resolved once per worker.
     fn broken(
         &self,
         key: &str,
         page: &'a Page,
         known: &mut HashMap<&'a str, Option<String>>,
-    ) -> Vec<String> {
-        let mut listed: Vec<&str> = Vec::new();
-        let mut place = None;
-        let mut lines = Vec::new();
+    ) -> Vec<Broken<'a>> {
+        let mut broken: Vec<Broken<'a>> = Vec::new();
         for url in page.urls() {
-            let problem = match self.reads_the_same_from_every_page(url) {
+            let shared = self.reads_the_same_from_every_page(url);
+            let problem = match shared {
                 true => known
                     .entry(url)
                     .or_insert_with(|| self.problem(url, key))
@@ -172,22 +183,61 @@ impl<'a> Checker<'a> {
             let Some(problem) = problem else {
                 continue;
             };
-            if listed.contains(&url) {
+            if broken.iter().any(|seen| seen.url == url) {
                 continue;
             }
-            listed.push(url);
-            // Most pages have no broken link: the place is named only when one does.
-            let place = place.get_or_insert_with(|| {
-                let shown = self.files[key].display_path(key);
-                match shown == key {
-                    true => shown,
-                    false => format!("{shown} (on {key})"),
-                }
+            broken.push(Broken {
+                url,
+                problem,
+                shared,
             });
-            let prefix = &self.prefix;
-            lines.push(format!("{prefix}{place}: broken link `{url}`: {problem}"));
+        }
+        broken
+    }
+
+    /// One line per broken link of each page, in page order: where it is, the link, what is
+    /// wrong. A shared link broken on more than [`PAGES_LISTED`] pages gets one line, where
+    /// it first appears, naming the first few pages and counting the rest.
+    fn report(&self, pages: &[(&str, Page)], broken: &[Vec<Broken<'_>>]) -> Vec<String> {
+        let mut on_pages: HashMap<&str, Vec<&str>> = HashMap::new();
+        for ((key, _), links) in pages.iter().zip(broken) {
+            for link in links.iter().filter(|link| link.shared) {
+                on_pages.entry(link.url).or_default().push(key);
+            }
+        }
+        let prefix = &self.prefix;
+        let mut lines = Vec::new();
+        for ((key, _), links) in pages.iter().zip(broken) {
+            for Broken { url, problem, .. } in links {
+                match on_pages.get(url).filter(|keys| keys.len() > PAGES_LISTED) {
+                    None => lines.push(format!(
+                        "{prefix}{}: broken link `{url}`: {problem}",
+                        self.place(key)
+                    )),
+                    Some(keys) if keys[0] == *key => {
+                        let named: Vec<String> =
+                            keys[..PAGES_LISTED].iter().map(|k| self.place(k)).collect();
+                        lines.push(format!(
+                            "{prefix}broken link `{url}` on {} pages ({} and {} more): {problem}",
+                            keys.len(),
+                            named.join(", "),
+                            keys.len() - PAGES_LISTED
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
         }
         lines
+    }
+
+    /// A page as an author knows it: its source file, and the output path when they differ.
+    fn place(&self, key: &str) -> String {
+        let shown = self.files[key].display_path(key);
+        match shown == key {
+            true => shown,
+            false => format!("{shown} (on {key})"),
+        }
     }
 
     /// A path from the site's root (`/about/`), or an address below the site's own: where
@@ -346,6 +396,36 @@ mod tests {
                 "b/index.html: broken link `gone/`: there is no `b/gone/index.html`",
                 "b/index.html: broken link `/b/#x`: `b/index.html` has no element with id `x`",
             ]
+        );
+    }
+
+    #[test]
+    fn a_shared_link_broken_on_many_pages_is_one_line() {
+        let nav = "<a href='/gone/'>g</a><a href='gone/'>r</a>";
+        let keys = ["a.html", "b.html", "c.html", "d.html", "e.html"];
+        let pages: Vec<(&str, &str)> = keys.iter().map(|key| (*key, nav)).collect();
+        let mut files = site(&pages);
+        files[0].origin = Some("src/a.md".into());
+        let mut site_state = Site::default();
+        check(json!({"level": "warn"}), &mut files, &mut site_state).unwrap();
+        let mut expected = vec![
+            "links: broken link `/gone/` on 5 pages (src/a.md (on a.html), b.html, c.html \
+             and 2 more): there is no `gone/index.html`"
+                .to_string(),
+            "links: src/a.md (on a.html): broken link `gone/`: there is no `gone/index.html`"
+                .to_string(),
+        ];
+        expected.extend(keys[1..].iter().map(|key| {
+            format!("links: {key}: broken link `gone/`: there is no `gone/index.html`")
+        }));
+        assert_eq!(site_state.take_warnings(), expected);
+
+        let three: Vec<(&str, &str)> = keys[..3].iter().map(|key| (*key, nav)).collect();
+        let lines = errors(json!(null), &three);
+        assert_eq!(lines.len(), 6, "{lines:?}");
+        assert_eq!(
+            lines[0],
+            "a.html: broken link `/gone/`: there is no `gone/index.html`"
         );
     }
 
