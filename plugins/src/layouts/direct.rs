@@ -1,5 +1,5 @@
 //! Direct rendering of layouts that use only what most layouts use: values, `if`, `unless`,
-//! `each`, `with` and inlined partials.
+//! `each`, `with`, the built-in `date` helper and inlined partials.
 //!
 //! handlebars resolves every `{{field}}` from the root of the data: inside
 //! `{{#each collections.posts}}` it builds the path `collections.posts.3.title` and looks up
@@ -21,6 +21,7 @@ use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement}
 use handlebars::{Handlebars, JsonRender, JsonTruthy, Output, Path, PathSeg};
 use serde_json::{json, Value};
 
+use super::helpers::format_date;
 use super::indent::Indented;
 use super::inline;
 
@@ -33,6 +34,12 @@ enum Node {
     Text(String),
     Value {
         lookup: Lookup,
+        escape: bool,
+    },
+    /// `{{date value "format"}}`: the built-in `date` helper, given arguments.
+    Date {
+        value: Lookup,
+        format: Option<Lookup>,
         escape: bool,
     },
     /// `if` and `unless`.
@@ -155,10 +162,10 @@ impl Compiler<'_, '_> {
                 TemplateElement::Comment(_) => {}
                 TemplateElement::RawString(text) => nodes.push(Node::Text(text.clone())),
                 TemplateElement::Expression(expression) => {
-                    nodes.push(self.value(expression, true)?);
+                    nodes.push(self.expression(expression, true)?);
                 }
                 TemplateElement::HtmlExpression(expression) => {
-                    nodes.push(self.value(expression, false)?);
+                    nodes.push(self.expression(expression, false)?);
                 }
                 TemplateElement::HelperBlock(block) => nodes.push(self.block(block)?),
                 _ => return Err(Unsupported),
@@ -171,15 +178,34 @@ impl Compiler<'_, '_> {
         template.map(|template| self.template(template)).transpose()
     }
 
-    /// `{{path}}`: a value, unless handlebars would call a helper of that name.
-    fn value(&mut self, expression: &HelperTemplate, escape: bool) -> Result<Node, Unsupported> {
-        if expression.block
-            || !expression.params.is_empty()
-            || !expression.hash.is_empty()
-            || expression.block_param.is_some()
-        {
+    /// `{{path}}` or `{{date value "format"}}`.
+    fn expression(
+        &mut self,
+        expression: &HelperTemplate,
+        escape: bool,
+    ) -> Result<Node, Unsupported> {
+        if expression.block || !expression.hash.is_empty() || expression.block_param.is_some() {
             return Err(Unsupported);
         }
+        if expression.params.is_empty() {
+            return self.value(expression, escape);
+        }
+        match (&expression.name, expression.params.as_slice()) {
+            (Parameter::Name(name), [value, format @ ..])
+                if name == "date" && format.len() <= 1 && !self.helpers.scripts.contains(name) =>
+            {
+                Ok(Node::Date {
+                    value: parameter(value)?,
+                    format: format.first().map(parameter).transpose()?,
+                    escape,
+                })
+            }
+            _ => Err(Unsupported),
+        }
+    }
+
+    /// `{{path}}`: a value, unless handlebars would call a helper of that name.
+    fn value(&mut self, expression: &HelperTemplate, escape: bool) -> Result<Node, Unsupported> {
         let Parameter::Path(path) = &expression.name else {
             return Err(Unsupported);
         };
@@ -258,8 +284,16 @@ impl Compiler<'_, '_> {
 
 fn only_parameter(block: &HelperTemplate) -> Result<Lookup, Unsupported> {
     match block.params.as_slice() {
-        [Parameter::Path(path)] => lookup(path),
-        [Parameter::Literal(value)] => Ok(Lookup::Literal(value.clone())),
+        [only] => parameter(only),
+        _ => Err(Unsupported),
+    }
+}
+
+/// A helper's argument: a path or a literal (a subexpression is left to handlebars).
+fn parameter(parameter: &Parameter) -> Result<Lookup, Unsupported> {
+    match parameter {
+        Parameter::Path(path) => lookup(path),
+        Parameter::Literal(value) => Ok(Lookup::Literal(value.clone())),
         _ => Err(Unsupported),
     }
 }
@@ -318,6 +352,22 @@ enum Found<'a> {
     Missing,
 }
 
+impl Found<'_> {
+    /// The value found; `None` when missing.
+    fn as_value(&self) -> Option<&Value> {
+        match self {
+            Found::Borrowed(value) => Some(value),
+            Found::Made(value) => Some(value),
+            Found::Missing => None,
+        }
+    }
+
+    /// The value found, or null: what handlebars hands a helper for a missing argument.
+    fn or_null(&self) -> &Value {
+        self.as_value().unwrap_or(&Value::Null)
+    }
+}
+
 struct Renderer<'a, 'e> {
     root: &'a Value,
     escape: &'e dyn Fn(&str) -> String,
@@ -354,6 +404,24 @@ impl<'a> Renderer<'a, '_> {
                 Found::Borrowed(value) => self.write_value(value, *escape, out),
                 Found::Made(value) => self.write_value(&value, *escape, out),
             },
+            Node::Date {
+                value,
+                format,
+                escape,
+            } => {
+                let value = self.find(value)?;
+                let format = format
+                    .as_ref()
+                    .map(|format| self.find(format))
+                    .transpose()?;
+                let formatted = format_date(value.as_value(), format.as_ref().map(Found::or_null))
+                    .map_err(|_| Unsupported)?;
+                match formatted {
+                    Some(text) if *escape => write(out, &(self.escape)(&text)),
+                    Some(text) => write(out, &text),
+                    None => Ok(()),
+                }
+            }
             Node::Test {
                 value,
                 include_zero,
@@ -361,11 +429,7 @@ impl<'a> Renderer<'a, '_> {
                 then,
                 otherwise,
             } => {
-                let truthy = match self.find(value)? {
-                    Found::Borrowed(value) => value.is_truthy(*include_zero),
-                    Found::Made(value) => value.is_truthy(*include_zero),
-                    Found::Missing => false,
-                };
+                let truthy = self.find(value)?.or_null().is_truthy(*include_zero);
                 let branch = if truthy != *negate { then } else { otherwise };
                 self.optional(branch.as_ref(), out)
             }
@@ -656,6 +720,30 @@ mod tests {
     }
 
     #[test]
+    fn the_date_helper_formats_as_handlebars_calls_it() {
+        let data = page();
+        for layout in [
+            "{{date date \"%B %e, %Y\"}}|{{date date}}|{{{date date \"<%Y>\"}}}|{{date date \"<%Y>\"}}",
+            "[{{date missing \"%Y\"}}][{{date nothing}}][{{date \"2024-01-02T03:04:05Z\" \"%H:%M\"}}]",
+            "{{#each posts}}{{date ../date \"%Y\"}}{{date @root.date \"%m\"}} {{/each}}",
+        ] {
+            same(layout, &[], &data);
+        }
+        let registry = registry();
+        let scripts = BTreeSet::from(["date".to_string()]);
+        assert!(compile_with(&registry, &scripts, "{{date date \"%Y\"}}", &[]).is_none());
+        // What the helper refuses goes back to handlebars, which reports it.
+        for layout in [
+            "{{date date \"%Q\"}}",
+            "{{date title}}",
+            "{{date date missing}}",
+        ] {
+            handed_back(layout);
+            assert!(registry.render_template(layout, &data).is_err(), "{layout}");
+        }
+    }
+
+    #[test]
     fn inlined_partials_render_in_place_and_indented() {
         let partials = [
             (
@@ -694,7 +782,8 @@ mod tests {
     fn what_only_handlebars_renders_is_left_to_it() {
         assert!(compiles("{{title}}{{#each posts}}{{title}}{{/each}}"));
         for layout in [
-            "{{date date \"%Y\"}}",
+            "{{date date \"%Y\" \"x\"}}",
+            "{{date (first posts)}}",
             "{{json this}}",
             "{{first}}",
             "{{lookup tags 0}}",
@@ -730,22 +819,23 @@ mod tests {
         assert!(compile_with(&registry, &scripts, "{{page.title}}", &[]).is_some());
     }
 
-    #[test]
-    fn a_page_handlebars_fails_on_is_handed_back() {
+    /// Compiles `layout` for direct rendering, and checks that a render of `page()` is
+    /// handed back to handlebars.
+    fn handed_back(layout: &str) {
         let registry = registry();
-        let direct = compile_with(&registry, &BTreeSet::new(), "{{tags.name}}", &[]).unwrap();
+        let direct = compile_with(&registry, &BTreeSet::new(), layout, &[]).unwrap();
         let mut out = handlebars::StringOutput::new();
         let result = direct.render(&page(), registry.get_escape_fn(), &mut out);
-        assert_eq!(result, Err(Unsupported));
-        assert!(registry.render_template("{{tags.name}}", &page()).is_err());
-        let made = compile_with(
-            &registry,
-            &BTreeSet::new(),
-            "{{#each tags}}{{#with @index}}{{this}}{{/with}}{{/each}}",
-            &[],
-        )
-        .unwrap();
-        let result = made.render(&page(), registry.get_escape_fn(), &mut out);
-        assert_eq!(result, Err(Unsupported));
+        assert_eq!(result, Err(Unsupported), "{layout}");
+    }
+
+    #[test]
+    fn a_page_handlebars_fails_on_is_handed_back() {
+        handed_back("{{tags.name}}");
+        assert!(registry()
+            .render_template("{{tags.name}}", &page())
+            .is_err());
+        // A block over an `@` variable is left to handlebars too (it renders it).
+        handed_back("{{#each tags}}{{#with @index}}{{this}}{{/with}}{{/each}}");
     }
 }

@@ -74,32 +74,45 @@ impl HelperDef for DateHelper {
                 "`date` takes a date and a format: {{date date \"%B %e, %Y\"}}".to_string(),
             ));
         }
-        let Some(value) = present(h.param(0)) else {
-            return Ok(ScopedJson::Missing);
-        };
-        let format = match h.param(1).map(PathAndJson::value) {
-            None => DEFAULT_DATE_FORMAT,
-            Some(Value::String(format)) => format,
-            Some(other) => {
-                return Err(failure(format!(
-                    "`date` format must be text such as \"%B %e, %Y\", not {}",
-                    kind(other)
-                )))
-            }
-        };
-        let parsed = crate::dates::from_value(value).ok_or_else(|| match value {
-            Value::String(text) => failure(format!(
-                "`date` cannot read `{text}` as a date: write 2024-03-05, \
-                 2024-03-05 10:30 or 2024-03-05T10:30:00+02:00"
-            )),
-            other => failure(format!(
-                "`date` needs a date such as 2024-03-05, not {}",
-                kind(other)
-            )),
-        })?;
-        let formatted = date::format(&parsed, format).map_err(failure)?;
-        Ok(ScopedJson::Derived(Value::String(formatted)))
+        let value = h.param(0).map(PathAndJson::value);
+        let format = h.param(1).map(PathAndJson::value);
+        match format_date(value, format).map_err(failure)? {
+            Some(formatted) => Ok(ScopedJson::Derived(Value::String(formatted))),
+            None => Ok(ScopedJson::Missing),
+        }
     }
+}
+
+/// `{{date value format}}`'s text: `None` when the value is missing or null, so an
+/// optional date renders as nothing.
+pub(super) fn format_date(
+    value: Option<&Value>,
+    format: Option<&Value>,
+) -> Result<Option<String>, String> {
+    let Some(value) = value.filter(|value| !value.is_null()) else {
+        return Ok(None);
+    };
+    let format = match format {
+        None => DEFAULT_DATE_FORMAT,
+        Some(Value::String(format)) => format,
+        Some(other) => {
+            return Err(format!(
+                "`date` format must be text such as \"%B %e, %Y\", not {}",
+                kind(other)
+            ))
+        }
+    };
+    let parsed = crate::dates::from_value(value).ok_or_else(|| match value {
+        Value::String(text) => format!(
+            "`date` cannot read `{text}` as a date: write 2024-03-05, \
+             2024-03-05 10:30 or 2024-03-05T10:30:00+02:00"
+        ),
+        other => format!(
+            "`date` needs a date such as 2024-03-05, not {}",
+            kind(other)
+        ),
+    })?;
+    date::format(&parsed, format).map(Some)
 }
 
 /// `{{{json value}}}`, `{{{json value pretty=true}}}`: data for scripts.
