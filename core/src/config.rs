@@ -203,7 +203,7 @@ impl Config {
                     config.text = text.to_string();
                     return Ok(config);
                 }
-                Err(e) => (e.describe(1), e.location),
+                Err(e) => (e.describe(), e.location),
             }
         };
         Err(Error::Config {

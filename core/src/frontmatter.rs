@@ -55,17 +55,12 @@ fn parse(yaml_text: &str) -> Result<Metadata, FileError> {
         return Ok(map);
     }
     let value: serde_json::Value = yaml::from_str(yaml_text).map_err(|error| {
-        let location = error.location.map_or(
-            Location {
-                line: FIRST_LINE,
-                column: 1,
-            },
-            |l| Location {
-                line: l.line + FIRST_LINE - 1,
-                column: l.column,
-            },
-        );
-        FileError::new(format!("front matter: {}", error.describe(FIRST_LINE))).at(location)
+        let error = error.starting_at(FIRST_LINE);
+        let location = error.location.unwrap_or(Location {
+            line: FIRST_LINE,
+            column: 1,
+        });
+        FileError::new(format!("front matter: {}", error.describe())).at(location)
     })?;
     match value {
         serde_json::Value::Object(map) => Ok(map),

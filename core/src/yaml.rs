@@ -20,19 +20,28 @@ pub struct YamlError {
 }
 
 impl YamlError {
-    /// The message with its context, for text whose first line is line `first_line` of
-    /// its file: `found unexpected end of stream, while scanning a quoted scalar that
-    /// starts at line 2, column 8`.
-    pub fn describe(&self, first_line: usize) -> String {
+    /// The same error for text whose first line is line `first_line` of its file (front
+    /// matter starts on line 2): both locations move with it.
+    pub fn starting_at(mut self, first_line: usize) -> Self {
+        let shift = |at: Location| Location {
+            line: at.line + first_line - 1,
+            column: at.column,
+        };
+        self.location = self.location.map(shift);
+        self.context_location = self.context_location.map(shift);
+        self
+    }
+
+    /// The message with its context: `found unexpected end of stream, while scanning a
+    /// quoted scalar that starts at line 2, column 8`.
+    pub fn describe(&self) -> String {
         let Some(context) = &self.context else {
             return self.message.clone();
         };
         match self.context_location {
             Some(at) => format!(
                 "{}, {context} that starts at line {}, column {}",
-                self.message,
-                at.line + first_line - 1,
-                at.column
+                self.message, at.line, at.column
             ),
             None => format!("{}, {context}", self.message),
         }
@@ -110,8 +119,10 @@ mod tests {
             error.context.as_deref(),
             Some("while scanning a quoted scalar")
         );
+        let error = error.starting_at(2);
+        assert_eq!(error.location, Some(Location { line: 5, column: 1 }));
         assert_eq!(
-            error.describe(2),
+            error.describe(),
             "found unexpected end of stream, while scanning a quoted scalar \
              that starts at line 3, column 8"
         );
@@ -121,13 +132,13 @@ mod tests {
     fn a_context_without_a_place_is_kept_and_no_context_is_left_out() {
         let error = from_str::<serde_json::Value>("a:\n  - x\n - y\n").unwrap_err();
         assert_eq!(
-            error.describe(1),
+            error.describe(),
             "did not find expected key, while parsing a block mapping"
         );
         let error = from_str::<serde_json::Value>("a: b: c\n").unwrap_err();
         assert_eq!(error.context, None);
         assert_eq!(
-            error.describe(1),
+            error.describe(),
             "mapping values are not allowed in this context"
         );
     }

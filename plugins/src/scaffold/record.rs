@@ -37,7 +37,7 @@ impl Record {
             location: error.location,
             message: format!(
                 "{}: an answers file holds `template`, `ref` and `answers` (a map of placeholder to value)",
-                error.describe(1)
+                error.describe()
             ),
         })
     }

@@ -85,7 +85,7 @@ impl Compiled {
             location: error.location,
             message: format!(
                 "{}: see the README's template.yaml example",
-                error.describe(1)
+                error.describe()
             ),
         })?;
         let mut problems = Vec::new();
