@@ -9,16 +9,22 @@
 //! once, when the layout is compiled.
 //!
 //! The tree is handlebars' own: handlebars parses it, and whitespace control and standalone
-//! lines are already applied. A layout that uses anything else (helpers given arguments,
-//! block parameters, partial calls that stayed calls, decorators, strict mode) is left to
-//! handlebars whole. A page that meets a case handlebars reports as an error (a list indexed
-//! by a name) is handed back to handlebars, so the error reads the same. The tests render
-//! every construct both ways and compare.
+//! lines are already applied. Any other helper call or block (`{{#if (eq a b)}}`, a site's
+//! script, block parameters) is handed to handlebars where it stands, with the blocks it
+//! sits in rebuilt for it (their values copied). A layout with what depends on more than
+//! those blocks is left to handlebars whole: partial calls that stayed calls (their
+//! indentation follows what was written before them), decorators (they change what later
+//! elements see), and strict mode. A page that meets a case handlebars reports as an error
+//! (a list indexed by a name, a helper failing) is handed back to handlebars, so the error
+//! reads the same. The tests render every construct both ways and compare.
 
 use std::collections::{BTreeSet, HashMap};
 
 use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement};
-use handlebars::{Handlebars, JsonRender, JsonTruthy, Output, Path, PathSeg};
+use handlebars::{
+    BlockContext, Context, Handlebars, JsonRender, JsonTruthy, Output, Path, PathSeg,
+    RenderContext, Renderable,
+};
 use serde_json::{json, Value};
 
 use super::helpers::format_date;
@@ -65,6 +71,9 @@ enum Node {
         indent: Option<(String, bool)>,
         body: Option<Vec<Node>>,
     },
+    /// Anything else (a helper call, a block with block parameters), rendered by
+    /// handlebars from the blocks the direct renderer is in.
+    Handlebars(TemplateElement),
 }
 
 #[derive(Debug)]
@@ -130,16 +139,19 @@ impl Direct {
         compiler.template(template).ok().map(Direct)
     }
 
-    /// Renders into `out` with `data` as the root, escaping values with `escape`.
+    /// Renders `context` into `out` with `registry`'s escaping and helpers.
     pub fn render(
         &self,
-        data: &Value,
-        escape: &dyn Fn(&str) -> String,
+        registry: &Handlebars<'_>,
+        context: &Context,
         out: &mut dyn Output,
     ) -> Result<(), Unsupported> {
+        let data = context.data();
         let mut renderer = Renderer {
+            registry,
+            context,
             root: data,
-            escape,
+            escape: registry.get_escape_fn(),
             blocks: vec![Block {
                 value: data,
                 locals: Locals::default(),
@@ -162,16 +174,34 @@ impl Compiler<'_, '_> {
                 TemplateElement::Comment(_) => {}
                 TemplateElement::RawString(text) => nodes.push(Node::Text(text.clone())),
                 TemplateElement::Expression(expression) => {
-                    nodes.push(self.expression(expression, true)?);
+                    nodes.push(self.or_handlebars(element, |c| c.expression(expression, true))?);
                 }
                 TemplateElement::HtmlExpression(expression) => {
-                    nodes.push(self.expression(expression, false)?);
+                    nodes.push(self.or_handlebars(element, |c| c.expression(expression, false))?);
                 }
-                TemplateElement::HelperBlock(block) => nodes.push(self.block(block)?),
+                TemplateElement::HelperBlock(block) => {
+                    nodes.push(self.or_handlebars(element, |c| c.block(block))?);
+                }
                 _ => return Err(Unsupported),
             }
         }
         Ok(nodes)
+    }
+
+    /// The element compiled, or kept for handlebars when it holds nothing whose meaning
+    /// depends on more than the blocks around it.
+    fn or_handlebars(
+        &mut self,
+        element: &TemplateElement,
+        compile: impl FnOnce(&mut Self) -> Result<Node, Unsupported>,
+    ) -> Result<Node, Unsupported> {
+        match compile(self) {
+            Ok(node) => Ok(node),
+            Err(Unsupported) if handlebars_alone_renders(element) => {
+                Ok(Node::Handlebars(element.clone()))
+            }
+            Err(Unsupported) => Err(Unsupported),
+        }
     }
 
     fn optional(&mut self, template: Option<&Template>) -> Result<Option<Vec<Node>>, Unsupported> {
@@ -282,6 +312,23 @@ impl Compiler<'_, '_> {
     }
 }
 
+/// Whether handlebars renders `element` alone as it would in place: a partial call
+/// depends on the indentation state of what was written before it, and a decorator
+/// changes what later elements see, so neither may appear in it.
+fn handlebars_alone_renders(element: &TemplateElement) -> bool {
+    match element {
+        TemplateElement::RawString(_)
+        | TemplateElement::Comment(_)
+        | TemplateElement::Expression(_)
+        | TemplateElement::HtmlExpression(_) => true,
+        TemplateElement::HelperBlock(block) => [&block.template, &block.inverse]
+            .into_iter()
+            .flatten()
+            .all(|template| template.elements.iter().all(handlebars_alone_renders)),
+        _ => false,
+    }
+}
+
 fn only_parameter(block: &HelperTemplate) -> Result<Lookup, Unsupported> {
     match block.params.as_slice() {
         [only] => parameter(only),
@@ -338,6 +385,27 @@ struct Block<'a> {
     locals: Locals<'a>,
 }
 
+impl Block<'_> {
+    /// The block as handlebars keeps it: the value it stands for, and its `@` variables.
+    fn for_handlebars(&self) -> BlockContext<'static> {
+        let mut block = BlockContext::new();
+        block.set_base_value(self.value.clone());
+        let locals = self.locals;
+        let values = [
+            ("index", locals.index.map(Value::from)),
+            ("first", locals.first.map(Value::Bool)),
+            ("last", locals.last.map(Value::Bool)),
+            ("key", locals.key.map(Value::from)),
+        ];
+        for (name, value) in values {
+            if let Some(value) = value {
+                block.set_local_var(name, value);
+            }
+        }
+        block
+    }
+}
+
 #[derive(Clone, Copy, Default)]
 struct Locals<'a> {
     index: Option<usize>,
@@ -369,6 +437,8 @@ impl Found<'_> {
 }
 
 struct Renderer<'a, 'e> {
+    registry: &'a Handlebars<'a>,
+    context: &'a Context,
     root: &'a Value,
     escape: &'e dyn Fn(&str) -> String,
     /// The root block first, the innermost last.
@@ -488,6 +558,15 @@ impl<'a> Renderer<'a, '_> {
                 Found::Made(value) if value.is_truthy(false) => Err(Unsupported),
                 _ => self.optional(otherwise.as_ref(), out),
             },
+            Node::Handlebars(element) => {
+                let mut render_context = RenderContext::new(None);
+                for block in &self.blocks[1..] {
+                    render_context.push_block(block.for_handlebars());
+                }
+                element
+                    .render(self.registry, self.context, &mut render_context, out)
+                    .map_err(|_| Unsupported)
+            }
             Node::Partial { indent, body } => match indent {
                 Some((indent, standalone)) => {
                     let mut indented = Indented::new(out, indent, *standalone);
@@ -613,27 +692,32 @@ mod tests {
 
     fn render(direct: &Direct, registry: &Handlebars<'static>, data: &Value) -> String {
         let mut out = handlebars::StringOutput::new();
-        direct
-            .render(data, registry.get_escape_fn(), &mut out)
-            .unwrap();
+        let context = Context::wraps(data).unwrap();
+        direct.render(registry, &context, &mut out).unwrap();
         out.into_string().unwrap()
     }
 
     /// Renders `layout` with handlebars (partials called) and directly, and compares.
     fn same(layout: &str, partials: &[(&str, &str)], data: &Value) {
-        let mut plain = registry();
-        for (name, source) in partials {
-            plain.register_partial(name, source).unwrap();
-        }
-        let expected = plain.render_template(layout, data).unwrap();
-        let registry = registry();
-        let direct = compile_with(&registry, &BTreeSet::new(), layout, partials)
+        same_with(registry(), &BTreeSet::new(), layout, partials, data);
+    }
+
+    /// [`same`], with a registry of the test's own and the scripts it holds.
+    fn same_with(
+        mut registry: Handlebars<'static>,
+        scripts: &BTreeSet<String>,
+        layout: &str,
+        partials: &[(&str, &str)],
+        data: &Value,
+    ) {
+        let direct = compile_with(&registry, scripts, layout, partials)
             .unwrap_or_else(|| panic!("not compiled for direct rendering:\n{layout}"));
-        assert_eq!(
-            render(&direct, &registry, data),
-            expected,
-            "layout:\n{layout}"
-        );
+        let actual = render(&direct, &registry, data);
+        for (name, source) in partials {
+            registry.register_partial(name, source).unwrap();
+        }
+        let expected = registry.render_template(layout, data).unwrap();
+        assert_eq!(actual, expected, "layout:\n{layout}");
     }
 
     fn compiles(layout: &str) -> bool {
@@ -730,8 +814,6 @@ mod tests {
             same(layout, &[], &data);
         }
         let registry = registry();
-        let scripts = BTreeSet::from(["date".to_string()]);
-        assert!(compile_with(&registry, &scripts, "{{date date \"%Y\"}}", &[]).is_none());
         // What the helper refuses goes back to handlebars, which reports it.
         for layout in [
             "{{date date \"%Q\"}}",
@@ -779,44 +861,57 @@ mod tests {
     }
 
     #[test]
-    fn what_only_handlebars_renders_is_left_to_it() {
-        assert!(compiles("{{title}}{{#each posts}}{{title}}{{/each}}"));
+    fn helper_calls_and_other_blocks_render_through_handlebars_in_place() {
+        let data = page();
+        let partials = [("meta", "<p>\n{{json tags}} {{slug title}}\n</p>\n")];
         for layout in [
-            "{{date date \"%Y\" \"x\"}}",
-            "{{date (first posts)}}",
-            "{{json this}}",
-            "{{first}}",
-            "{{lookup tags 0}}",
-            "{{#each posts as |post|}}{{post.title}}{{/each}}",
-            "{{#with author as |a|}}{{a.name}}{{/with}}",
-            "{{#if (eq count 0)}}zero{{/if}}",
-            "{{#each posts limit=2}}x{{/each}}",
-            "{{#if count includeZero=yes}}x{{/if}}",
-            "{{#if}}x{{/if}}",
-            "{{#custom}}x{{/custom}}",
+            "{{#if (eq count 0)}}zero{{/if}}{{json tags}}{{{json author}}}",
+            "{{first tags}}|{{lookup tags 1}}|{{slug title}}",
+            "{{#each posts}}{{#if (eq @index 1)}}[{{title}}]{{/if}}{{lookup ../tags @index}} \
+             {{#with author}}{{json this}}{{@index}}{{../title}}{{/with}}{{/each}}",
+            "{{#each (limit posts 2)}}{{title}}{{@index}}{{@last}}{{/each}}",
+            "{{#each posts as |post i|}}{{post.title}}{{i}}{{/each}}{{#with author as |a|}}{{a.name}}{{/with}}",
+            "{{#each author.links}}{{#if (eq @key \"home\")}}{{@key}}={{this}}{{/if}}{{/each}}",
+            "{{#each posts limit=2}}x{{/each}}{{{{raw}}}}{{x}}{{{{/raw}}}}",
+            "<div>\n  {{> meta}}\n</div>\n{{#each posts}}\n  {{> meta}}\n{{/each}}\n",
+        ] {
+            same(layout, &partials, &data);
+        }
+    }
+
+    #[test]
+    fn what_only_handlebars_renders_is_left_to_it() {
+        for layout in [
             "{{> missing x=1}}",
             "{{#*inline \"p\"}}x{{/inline}}",
-            "{{{{raw}}}}{{x}}{{{{/raw}}}}",
+            "{{#each posts}}{{> item x=1}}{{/each}}",
+            "{{#if (eq count 0)}}{{#> block}}x{{/block}}{{/if}}",
         ] {
             assert!(!compiles(layout), "compiled: {layout}");
         }
         let mut strict = registry();
         strict.set_strict_mode(true);
         assert!(compile_with(&strict, &BTreeSet::new(), "{{title}}", &[]).is_none());
-        let scripts = BTreeSet::from(["each".to_string()]);
-        assert!(compile_with(&registry(), &scripts, "{{#each tags}}x{{/each}}", &[]).is_none());
-        assert!(compile_with(&registry(), &scripts, "{{#if tags}}x{{/if}}", &[]).is_some());
     }
 
     #[test]
-    fn a_name_a_script_helper_takes_is_not_read_as_a_field() {
+    fn a_site_script_replaces_a_builtin_or_a_field_in_direct_rendering_too() {
         let mut registry = registry();
-        registry
-            .register_script_helper("title", "\"from the script\"")
-            .unwrap();
-        let scripts = BTreeSet::from(["title".to_string()]);
-        assert!(compile_with(&registry, &scripts, "{{title}}", &[]).is_none());
-        assert!(compile_with(&registry, &scripts, "{{page.title}}", &[]).is_some());
+        for (name, script) in [
+            ("title", "\"from the script\""),
+            ("each", "\"no loop\""),
+            ("date", "\"scripted date\""),
+        ] {
+            registry.register_script_helper(name, script).unwrap();
+        }
+        let scripts = BTreeSet::from(["title", "each", "date"].map(String::from));
+        same_with(
+            registry,
+            &scripts,
+            "{{title}}|{{author.name}}|{{#each tags}}x{{/each}}|{{date date \"%Y\"}}|{{#if tags}}y{{/if}}",
+            &[],
+            &page(),
+        );
     }
 
     /// Compiles `layout` for direct rendering, and checks that a render of `page()` is
@@ -825,7 +920,8 @@ mod tests {
         let registry = registry();
         let direct = compile_with(&registry, &BTreeSet::new(), layout, &[]).unwrap();
         let mut out = handlebars::StringOutput::new();
-        let result = direct.render(&page(), registry.get_escape_fn(), &mut out);
+        let context = Context::wraps(page()).unwrap();
+        let result = direct.render(&registry, &context, &mut out);
         assert_eq!(result, Err(Unsupported), "{layout}");
     }
 

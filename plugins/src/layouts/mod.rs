@@ -9,9 +9,9 @@
 //!
 //! It stays linear in the number of pages: each template is compiled once per run, each
 //! worker thread renders from one context holding the site-wide data (see `context`), and
-//! partials called without parameters are inlined at load time (see `inline`). A layout
-//! that uses only values, `if`, `unless`, `each`, `with` and `date` is rendered without
-//! handlebars' lookup from the root for every value (see `direct`).
+//! partials called without parameters are inlined at load time (see `inline`). Values and
+//! the common blocks render without handlebars' lookup from the root for every value;
+//! other helper calls are handed to handlebars where they stand (see `direct`).
 
 pub(crate) mod context;
 mod date;

@@ -250,8 +250,7 @@ impl Templates {
     ) -> Result<String, RenderError> {
         if let Some(direct) = &layout.direct {
             let mut out = Buffer(String::with_capacity(capacity));
-            let escape = self.registry.get_escape_fn();
-            if direct.render(context.data(), escape, &mut out).is_ok() {
+            if direct.render(&self.registry, context, &mut out).is_ok() {
                 return Ok(out.0);
             }
         }
