@@ -11,12 +11,14 @@
 //! The tree is handlebars' own: handlebars parses it, and whitespace control and standalone
 //! lines are already applied. Any other helper call or block (`{{#if (eq a b)}}`, a site's
 //! script, block parameters) is handed to handlebars where it stands, with the blocks it
-//! sits in rebuilt for it (their values copied). A layout with what depends on more than
-//! those blocks is left to handlebars whole: partial calls that stayed calls (their
-//! indentation follows what was written before them), decorators (they change what later
-//! elements see), and strict mode. A page that meets a case handlebars reports as an error
-//! (a list indexed by a name, a helper failing) is handed back to handlebars, so the error
-//! reads the same. The tests render every construct both ways and compare.
+//! sits in rebuilt for it as handlebars keeps them: paths from the root, never copies of
+//! the values (inside nested loops, copies would grow with the square of the list). A
+//! layout with what depends on more than those blocks is left to handlebars whole: partial
+//! calls that stayed calls (their indentation follows what was written before them),
+//! decorators (they change what later elements see), and strict mode. A page that meets a
+//! case handlebars reports as an error (a list indexed by a name, a helper failing) is
+//! handed back to handlebars, so the error reads the same. The tests render every
+//! construct both ways and compare.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -155,6 +157,7 @@ impl Direct {
             blocks: vec![Block {
                 value: data,
                 locals: Locals::default(),
+                place: Place::Root,
             }],
         };
         renderer.nodes(&self.0, out)
@@ -383,13 +386,54 @@ fn lookup(path: &Path) -> Result<Lookup, Unsupported> {
 struct Block<'a> {
     value: &'a Value,
     locals: Locals<'a>,
+    place: Place<'a>,
+}
+
+/// Where a block's value sits in the data: handlebars keeps blocks as paths from the root,
+/// so an element handed to it gets them, built only then.
+#[derive(Clone, Copy)]
+enum Place<'a> {
+    Root,
+    /// `keys` under the value of the block at `from` (the root when `None`), then the
+    /// item an `each` is at.
+    Under {
+        from: Option<usize>,
+        keys: &'a [String],
+        item: Option<Item<'a>>,
+    },
+    /// A literal of the template, which handlebars holds as a value.
+    Literal,
+}
+
+impl<'a> Place<'a> {
+    /// The place of an item of the list here.
+    fn at(self, item: Item<'a>) -> Place<'a> {
+        match self {
+            Place::Under { from, keys, .. } => Place::Under {
+                from,
+                keys,
+                item: Some(item),
+            },
+            other => other,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Item<'a> {
+    Index(usize),
+    Key(&'a str),
 }
 
 impl Block<'_> {
-    /// The block as handlebars keeps it: the value it stands for, and its `@` variables.
-    fn for_handlebars(&self) -> BlockContext<'static> {
+    /// The block as handlebars keeps it: the path of the value it stands for (`None`, a
+    /// literal, is kept as a copy), and its `@` variables.
+    fn for_handlebars(&self, path: Option<Vec<String>>) -> BlockContext<'static> {
         let mut block = BlockContext::new();
-        block.set_base_value(self.value.clone());
+        match path {
+            Some(path) => *block.base_path_mut() = path,
+            None => block.set_base_value(self.value.clone()),
+        }
         let locals = self.locals;
         let values = [
             ("index", locals.index.map(Value::from)),
@@ -509,6 +553,7 @@ impl<'a> Renderer<'a, '_> {
                 otherwise,
             } => {
                 let Some(body) = body else { return Ok(()) };
+                let list_place = self.place(list);
                 match self.find(list)? {
                     Found::Borrowed(Value::Array(items))
                         if !items.is_empty() || otherwise.is_none() =>
@@ -520,7 +565,8 @@ impl<'a> Renderer<'a, '_> {
                                 last: Some(index + 1 == items.len()),
                                 key: None,
                             };
-                            self.within(item, locals, body, out)?;
+                            let place = list_place.at(Item::Index(index));
+                            self.within(item, locals, place, body, out)?;
                         }
                         Ok(())
                     }
@@ -534,7 +580,8 @@ impl<'a> Renderer<'a, '_> {
                                 last: Some(index + 1 == map.len()),
                                 key: Some(key),
                             };
-                            self.within(item, locals, body, out)?;
+                            let place = list_place.at(Item::Key(key));
+                            self.within(item, locals, place, body, out)?;
                         }
                         Ok(())
                     }
@@ -542,15 +589,16 @@ impl<'a> Renderer<'a, '_> {
                 }
             }
             Node::With {
-                value,
+                value: lookup,
                 body,
                 otherwise,
-            } => match self.find(value)? {
+            } => match self.find(lookup)? {
                 Found::Borrowed(value) if value.is_truthy(false) => {
                     // `with` keeps the enclosing block's `@index` and the others.
                     let locals = self.innermost().locals;
+                    let place = self.place(lookup);
                     match body {
-                        Some(body) => self.within(value, locals, body, out),
+                        Some(body) => self.within(value, locals, place, body, out),
                         None => Ok(()),
                     }
                 }
@@ -560,8 +608,8 @@ impl<'a> Renderer<'a, '_> {
             },
             Node::Handlebars(element) => {
                 let mut render_context = RenderContext::new(None);
-                for block in &self.blocks[1..] {
-                    render_context.push_block(block.for_handlebars());
+                for (at, block) in self.blocks.iter().enumerate().skip(1) {
+                    render_context.push_block(block.for_handlebars(self.path(at)));
                 }
                 element
                     .render(self.registry, self.context, &mut render_context, out)
@@ -581,10 +629,15 @@ impl<'a> Renderer<'a, '_> {
         &mut self,
         value: &'a Value,
         locals: Locals<'a>,
+        place: Place<'a>,
         body: &'a [Node],
         out: &mut dyn Output,
     ) -> Result<(), Unsupported> {
-        self.blocks.push(Block { value, locals });
+        self.blocks.push(Block {
+            value,
+            locals,
+            place,
+        });
         let result = self.nodes(body, out);
         self.blocks.pop();
         result
@@ -596,9 +649,49 @@ impl<'a> Renderer<'a, '_> {
 
     /// The block `up` levels out; past the root, handlebars takes the innermost.
     fn block(&self, up: usize) -> &Block<'a> {
-        match self.blocks.len().checked_sub(up + 1) {
-            Some(at) => &self.blocks[at],
-            None => self.innermost(),
+        &self.blocks[self.block_index(up)]
+    }
+
+    fn block_index(&self, up: usize) -> usize {
+        let innermost = self.blocks.len() - 1;
+        innermost.checked_sub(up).unwrap_or(innermost)
+    }
+
+    /// Where the value `lookup` finds sits.
+    fn place(&self, lookup: &'a Lookup) -> Place<'a> {
+        match lookup {
+            Lookup::Block { up, keys } => Place::Under {
+                from: Some(self.block_index(*up)),
+                keys,
+                item: None,
+            },
+            Lookup::Root(keys) => Place::Under {
+                from: None,
+                keys,
+                item: None,
+            },
+            Lookup::Literal(_) | Lookup::Local { .. } => Place::Literal,
+        }
+    }
+
+    /// The path from the root of the block at `at`; `None` under a literal.
+    fn path(&self, at: usize) -> Option<Vec<String>> {
+        match self.blocks[at].place {
+            Place::Root => Some(Vec::new()),
+            Place::Literal => None,
+            Place::Under { from, keys, item } => {
+                let mut path = match from {
+                    Some(from) => self.path(from)?,
+                    None => Vec::new(),
+                };
+                path.extend(keys.iter().cloned());
+                match item {
+                    Some(Item::Index(index)) => path.push(index.to_string()),
+                    Some(Item::Key(key)) => path.push(key.to_string()),
+                    None => {}
+                }
+                Some(path)
+            }
         }
     }
 
@@ -873,6 +966,8 @@ mod tests {
             "{{#each posts as |post i|}}{{post.title}}{{i}}{{/each}}{{#with author as |a|}}{{a.name}}{{/with}}",
             "{{#each author.links}}{{#if (eq @key \"home\")}}{{@key}}={{this}}{{/if}}{{/each}}",
             "{{#each posts limit=2}}x{{/each}}{{{{raw}}}}{{x}}{{{{/raw}}}}",
+            "{{#with \"lit\"}}{{json this}}{{#each ../tags}}{{lookup ../../tags @index}}{{/each}}{{/with}}",
+            "{{#each posts}}{{#each tags}}{{json ../title}}{{json ../../site}}{{/each}}{{/each}}",
             "<div>\n  {{> meta}}\n</div>\n{{#each posts}}\n  {{> meta}}\n{{/each}}\n",
         ] {
             same(layout, &partials, &data);
@@ -912,6 +1007,50 @@ mod tests {
             &[],
             &page(),
         );
+    }
+
+    #[test]
+    fn handed_over_blocks_are_paths_from_the_root_not_copies() {
+        // A helper call inside nested loops would otherwise copy the outer list once per
+        // inner item: a 10,000-post page took over 30 s that way.
+        let data = page();
+        let context = Context::wraps(&data).unwrap();
+        let registry = registry();
+        let (posts, tags) = (["posts".to_string()], ["tags".to_string()]);
+        let block = |value, place| Block {
+            value,
+            locals: Locals::default(),
+            place,
+        };
+        let renderer = Renderer {
+            registry: &registry,
+            context: &context,
+            root: context.data(),
+            escape: registry.get_escape_fn(),
+            blocks: vec![
+                block(context.data(), Place::Root),
+                block(&data["posts"][2], {
+                    let list = Place::Under {
+                        from: None,
+                        keys: &posts,
+                        item: None,
+                    };
+                    list.at(Item::Index(2))
+                }),
+                block(
+                    &data["posts"][2]["tags"][0],
+                    Place::Under {
+                        from: Some(1),
+                        keys: &tags,
+                        item: Some(Item::Key("0")),
+                    },
+                ),
+                block(&data["title"], Place::Literal),
+            ],
+        };
+        assert_eq!(renderer.path(2).unwrap(), ["posts", "2", "tags", "0"]);
+        assert_eq!(renderer.path(0).unwrap(), Vec::<String>::new());
+        assert_eq!(renderer.path(3), None);
     }
 
     /// Compiles `layout` for direct rendering, and checks that a render of `page()` is
