@@ -1,8 +1,8 @@
 //! Applies a command's changes to the files and the site, in the order it wrote them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use ironsmith_core::{check_output_path, Error, File, Files, Metadata};
+use ironsmith_core::{check_output_path, Error, File, Files, Metadata, Moves};
 
 use super::protocol::Change;
 
@@ -11,15 +11,16 @@ pub type Numbered = (usize, Change);
 
 /// Applies every change; each failure names its line (with `source`, such as the
 /// command), and all of them are reported together. On failure the files are left
-/// half-changed: the build stops there and writes nothing.
+/// half-changed: the build stops there and writes nothing. Returns the files renamed
+/// (`(from, to)`, after any chain of renames), for lists that refer to them by path.
 pub fn apply(
     changes: Vec<Numbered>,
     files: &mut Files,
     global: &mut Metadata,
     source: &str,
-) -> Result<(), Error> {
+) -> Result<Moves, Error> {
     if changes.is_empty() {
-        return Ok(());
+        return Ok(Moves::new());
     }
     let mut slots = Slots::new(std::mem::take(files));
     let mut errors = Vec::new();
@@ -28,10 +29,11 @@ pub fn apply(
             errors.push(Error::Message(format!("{source} line {line}: {message}")));
         }
     }
+    let moves = slots.moves();
     *files = slots.into_files();
     match Error::from_many(errors) {
         Some(error) => Err(error),
-        None => Ok(()),
+        None => Ok(moves),
     }
 }
 
@@ -40,6 +42,10 @@ pub fn apply(
 struct Slots {
     entries: Vec<(String, Option<File>)>,
     at: HashMap<String, usize>,
+    /// How many files there were before the changes: later slots hold added files.
+    sent: usize,
+    /// The path each renamed file was sent under, by slot.
+    sent_as: BTreeMap<usize, String>,
 }
 
 impl Slots {
@@ -53,7 +59,23 @@ impl Slots {
             .enumerate()
             .map(|(index, (key, _))| (key.clone(), index))
             .collect();
-        Slots { entries, at }
+        Slots {
+            sent: entries.len(),
+            entries,
+            at,
+            sent_as: BTreeMap::new(),
+        }
+    }
+
+    /// Files sent under one path and kept under another, in slot order.
+    fn moves(&self) -> Moves {
+        self.sent_as
+            .iter()
+            .filter_map(|(&index, from)| match &self.entries[index] {
+                (to, Some(_)) if to != from => Some((from.clone(), to.clone())),
+                _ => None,
+            })
+            .collect()
     }
 
     fn into_files(self) -> Files {
@@ -114,6 +136,9 @@ impl Slots {
                     .map_err(|e| format!("cannot rename `{path}` to `{to}`: {e}"))?;
                 if let Some(index) = self.at.remove(&path) {
                     self.at.insert(to.clone(), index);
+                    if index < self.sent {
+                        self.sent_as.entry(index).or_insert(path);
+                    }
                     self.entries[index].0 = to;
                 }
             }
@@ -152,7 +177,7 @@ mod tests {
             .collect()
     }
 
-    fn run(lines: &[Value], files: &mut Files, global: &mut Metadata) -> Result<(), Error> {
+    fn run(lines: &[Value], files: &mut Files, global: &mut Metadata) -> Result<Moves, Error> {
         let changes = lines
             .iter()
             .enumerate()
@@ -235,6 +260,27 @@ mod tests {
                 "{line}\n does not start with\n{wanted}"
             );
         }
+    }
+
+    #[test]
+    fn renames_of_sent_files_come_back_as_moves() {
+        let mut map = files();
+        let moves = run(
+            &[
+                json!({"op": "rename", "path": "a.html", "to": "x.html"}),
+                json!({"op": "rename", "path": "x.html", "to": "y/a.html"}),
+                json!({"op": "rename", "path": "b.html", "to": "gone.html"}),
+                json!({"op": "remove", "path": "gone.html"}),
+                json!({"op": "rename", "path": "c.png", "to": "d.png"}),
+                json!({"op": "rename", "path": "d.png", "to": "c.png"}),
+                json!({"op": "add", "path": "new.txt", "contents": "hi"}),
+                json!({"op": "rename", "path": "new.txt", "to": "newer.txt"}),
+            ],
+            &mut map,
+            &mut Metadata::new(),
+        )
+        .unwrap();
+        assert_eq!(moves, [("a.html".to_string(), "y/a.html".to_string())]);
     }
 
     #[test]

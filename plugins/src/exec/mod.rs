@@ -100,7 +100,8 @@ impl Plugin for Exec {
             (changes, stderr, spec.label())
         };
         let source = format!("{label} output");
-        apply::apply(changes, files, &mut site.metadata, &source)?;
+        let moves = apply::apply(changes, files, &mut site.metadata, &source)?;
+        crate::collections::follow_moves(files, site, &moves);
         for line in stderr.describe() {
             site.warn(format!("{}: {label} {line}", self.name()));
         }
@@ -241,6 +242,25 @@ print("counted", file=sys.stderr)
             site.take_warnings(),
             ["words: `python3 script.py` stderr: counted"]
         );
+    }
+
+    #[test]
+    fn a_renamed_member_is_followed_by_collections() {
+        let (_dir, mut site, mut files) = setup(
+            "import sys\nsys.stdin.read()\nprint('{\"op\": \"rename\", \"path\": \"a.html\", \"to\": \"posts/a/index.html\"}')\n",
+        );
+        let collections = crate::collections::create(&json!({"pages": "*.html"})).unwrap();
+        collections.run(&mut files, &mut site).unwrap();
+        exec(python(json!({}))).run(&mut files, &mut site).unwrap();
+        let listed: Vec<&Value> = site.metadata["collections"]["pages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|page| &page["path"])
+            .collect();
+        assert_eq!(listed, [&json!("posts/a/index.html"), &json!("b.html")]);
+        let links = &files["b.html"].metadata["collection"]["pages"];
+        assert_eq!(links["previous"]["path"], "posts/a/index.html");
     }
 
     #[test]
