@@ -6,7 +6,9 @@
 //! a step that moves files hands its moves to [`follow`], which puts fresh summaries of the
 //! moved members in their place: in `collections.<name>`, in the members' `collection`
 //! links (`previous`/`next`/`first`/`last`), in `taxonomies.<key>[].pages`, and in listing
-//! pages' `pagination.files`.
+//! pages' `pagination.files`. A listing page that moves (a `rename` of `tags/**`) has the
+//! links to it follow: its term's `url` (in `taxonomies` and in its members' term links)
+//! and the other pages' `pagination` links.
 
 use std::collections::HashMap;
 
@@ -15,12 +17,14 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::{brief, summary};
+use crate::pages;
 
 /// Refreshes the summaries of the moved files (`(from, to)` paths) that a list holds.
 pub fn follow(files: &mut Files, site: &mut Site, moves: &[(String, String)]) {
     if moves.is_empty() {
         return;
     }
+    relink_listings(files, site, moves);
     let moved: HashMap<&str, &str> = moves
         .iter()
         .map(|(from, to)| (from.as_str(), to.as_str()))
@@ -118,6 +122,81 @@ fn site_lists(metadata: &mut Metadata) -> Vec<&mut Vec<Value>> {
         }
     }
     lists
+}
+
+/// Points the links to moved listing pages (those with `pagination`) at their new place:
+/// page links (`path`, `permalink`, `url`) in every `pagination`, and term links (`url`)
+/// in `taxonomies`, in members' term lists and in term pages' `term`.
+fn relink_listings(files: &mut Files, site: &mut Site, moves: &[(String, String)]) {
+    let listings: Vec<(&str, &str)> = moves
+        .iter()
+        .filter(|(_, to)| {
+            files
+                .get(to.as_str())
+                .is_some_and(|file| file.metadata.contains_key("pagination"))
+        })
+        .map(|(from, to)| (from.as_str(), to.as_str()))
+        .collect();
+    if listings.is_empty() {
+        return;
+    }
+    let by_path: HashMap<&str, &str> = listings.iter().copied().collect();
+    let by_url: HashMap<String, String> = listings
+        .iter()
+        .map(|(from, to)| (pages::url(from), pages::url(to)))
+        .collect();
+    if let Some(Value::Object(taxonomies)) = site.metadata.get_mut("taxonomies") {
+        for terms in taxonomies.values_mut().filter_map(Value::as_array_mut) {
+            terms.iter_mut().for_each(|term| relink_url(term, &by_url));
+        }
+    }
+    files.par_values_mut().for_each(|file| {
+        for (key, value) in file.metadata.iter_mut() {
+            match (key.as_str(), value) {
+                ("pagination", Value::Object(pagination)) => {
+                    for (key, link) in pagination.iter_mut() {
+                        match (key.as_str(), link) {
+                            ("previous" | "next" | "first" | "last", link) => {
+                                relink_page(link, &by_path);
+                            }
+                            ("pages", Value::Array(links)) => {
+                                links.iter_mut().for_each(|l| relink_page(l, &by_path));
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                ("term", term) => relink_url(term, &by_url),
+                (_, Value::Array(items)) => items
+                    .iter_mut()
+                    .filter(|item| item.get("slug").is_some())
+                    .for_each(|item| relink_url(item, &by_url)),
+                _ => {}
+            }
+        }
+    });
+}
+
+/// A page link (`{num, path, permalink, url}`) to a moved page, moved with it.
+fn relink_page(link: &mut Value, by_path: &HashMap<&str, &str>) {
+    let Some(&to) = path_of(link).and_then(|path| by_path.get(path)) else {
+        return;
+    };
+    if let Value::Object(link) = link {
+        link.insert("path".into(), to.into());
+        link.insert("permalink".into(), pages::permalink(to).into());
+        link.insert("url".into(), pages::url(to).into());
+    }
+}
+
+/// A term link (`{name, slug, url}`) whose `url` led to a moved page, leading there again.
+fn relink_url(link: &mut Value, by_url: &HashMap<String, String>) {
+    let Some(Value::String(url)) = link.get_mut("url") else {
+        return;
+    };
+    if let Some(to) = by_url.get(url.as_str()) {
+        url.clone_from(to);
+    }
 }
 
 /// A listing page's members: `pagination.files`.
@@ -290,6 +369,43 @@ mod tests {
             }
             assert!(site.take_warnings().is_empty());
         }
+    }
+
+    #[test]
+    fn a_moved_listing_page_is_linked_where_it_went() {
+        let (mut map, mut site) = (tagged(), Site::default());
+        run(
+            crate::tags::create(&json!({"perPage": 1})).unwrap(),
+            &mut map,
+            &mut site,
+        );
+        let rename = json!([{"from": "tags/rust/index.html", "to": "/topics/rust/index.html"}]);
+        run(crate::rename::create(&rename).unwrap(), &mut map, &mut site);
+
+        assert_eq!(
+            site.metadata["taxonomies"]["tags"][0]["url"],
+            "/topics/rust/"
+        );
+        for post in ["posts/a.html", "posts/b.html"] {
+            assert_eq!(
+                map[post].metadata["tags"][0]["url"], "/topics/rust/",
+                "{post}"
+            );
+        }
+        let first = &map["topics/rust/index.html"].metadata;
+        assert_eq!(first["term"]["url"], "/topics/rust/");
+        assert_eq!(
+            first["pagination"]["first"]["path"],
+            "topics/rust/index.html"
+        );
+        let second = &map["tags/rust/2/index.html"].metadata["pagination"];
+        assert_eq!(
+            second["previous"],
+            json!({"num": 1, "index": 0, "path": "topics/rust/index.html", "permalink": "topics/rust", "url": "/topics/rust/"})
+        );
+        assert_eq!(second["pages"][0]["url"], "/topics/rust/");
+        assert_eq!(second["next"], Value::Null);
+        assert_eq!(first["pagination"]["next"]["url"], "/tags/rust/2/");
     }
 
     #[test]
