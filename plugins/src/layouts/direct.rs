@@ -120,18 +120,13 @@ impl Helpers<'_> {
                 .is_ok_and(|output| output == MARKER)
         })
     }
-
-    fn block_helper_is_builtin(&self, name: &str) -> bool {
-        !self.scripts.contains(name)
-    }
 }
 
 impl Direct {
     /// The layout compiled for direct rendering, or `None` when it uses something only
     /// handlebars renders.
     pub fn compile(template: &Template, helpers: &Helpers<'_>) -> Option<Direct> {
-        let registry = helpers.registry;
-        if registry.strict_mode() || registry.recursive_lookup() {
+        if helpers.registry.strict_mode() {
             return None;
         }
         let mut compiler = Compiler {
@@ -261,7 +256,7 @@ impl Compiler<'_, '_> {
         let Parameter::Name(name) = &block.name else {
             return Err(Unsupported);
         };
-        if block.block_param.is_some() || !self.helpers.block_helper_is_builtin(name) {
+        if block.block_param.is_some() || self.helpers.scripts.contains(name) {
             return Err(Unsupported);
         }
         let then = self.optional(block.template.as_ref())?;
@@ -434,15 +429,8 @@ impl Block<'_> {
             Some(path) => *block.base_path_mut() = path,
             None => block.set_base_value(self.value.clone()),
         }
-        let locals = self.locals;
-        let values = [
-            ("index", locals.index.map(Value::from)),
-            ("first", locals.first.map(Value::Bool)),
-            ("last", locals.last.map(Value::Bool)),
-            ("key", locals.key.map(Value::from)),
-        ];
-        for (name, value) in values {
-            if let Some(value) = value {
+        for name in ["index", "first", "last", "key"] {
+            if let Some(value) = self.locals.get(name) {
                 block.set_local_var(name, value);
             }
         }
@@ -456,6 +444,19 @@ struct Locals<'a> {
     first: Option<bool>,
     last: Option<bool>,
     key: Option<&'a str>,
+}
+
+impl Locals<'_> {
+    /// `@name`'s value, as handlebars' `each` sets it.
+    fn get(&self, name: &str) -> Option<Value> {
+        match name {
+            "index" => self.index.map(Value::from),
+            "first" => self.first.map(Value::Bool),
+            "last" => self.last.map(Value::Bool),
+            "key" => self.key.map(Value::from),
+            _ => None,
+        }
+    }
 }
 
 enum Found<'a> {
@@ -513,8 +514,6 @@ impl<'a> Renderer<'a, '_> {
             Node::Text(text) => write(out, text),
             Node::Value { lookup, escape } => match self.find(lookup)? {
                 Found::Missing => Ok(()),
-                Found::Borrowed(Value::String(text)) if !escape => write(out, text),
-                Found::Borrowed(Value::String(text)) => write(out, &(self.escape)(text)),
                 Found::Borrowed(value) => self.write_value(value, *escape, out),
                 Found::Made(value) => self.write_value(&value, *escape, out),
             },
@@ -531,8 +530,7 @@ impl<'a> Renderer<'a, '_> {
                 let formatted = format_date(value.as_value(), format.as_ref().map(Found::or_null))
                     .map_err(|_| Unsupported)?;
                 match formatted {
-                    Some(text) if *escape => write(out, &(self.escape)(&text)),
-                    Some(text) => write(out, &text),
+                    Some(text) => self.write_text(&text, *escape, out),
                     None => Ok(()),
                 }
             }
@@ -704,14 +702,7 @@ impl<'a> Renderer<'a, '_> {
                 let Some(at) = self.blocks.len().checked_sub(up + 1) else {
                     return Ok(Found::Missing);
                 };
-                let locals = &self.blocks[at].locals;
-                let value = match name.as_str() {
-                    "index" => locals.index.map(Value::from),
-                    "first" => locals.first.map(Value::Bool),
-                    "last" => locals.last.map(Value::Bool),
-                    "key" => locals.key.map(Value::from),
-                    _ => None,
-                };
+                let value = self.blocks[at].locals.get(name);
                 return Ok(value.map_or(Found::Missing, Found::Made));
             }
         };
@@ -731,17 +722,28 @@ impl<'a> Renderer<'a, '_> {
         Ok(Found::Borrowed(value))
     }
 
+    /// A value as handlebars prints it; text without the copy `render` makes.
     fn write_value(
         &self,
         value: &Value,
         escape: bool,
         out: &mut dyn Output,
     ) -> Result<(), Unsupported> {
-        let text = value.render();
-        if escape {
-            write(out, &(self.escape)(&text))
-        } else {
-            write(out, &text)
+        match value {
+            Value::String(text) => self.write_text(text, escape, out),
+            other => self.write_text(&other.render(), escape, out),
+        }
+    }
+
+    fn write_text(
+        &self,
+        text: &str,
+        escape: bool,
+        out: &mut dyn Output,
+    ) -> Result<(), Unsupported> {
+        match escape {
+            true => write(out, &(self.escape)(text)),
+            false => write(out, text),
         }
     }
 }

@@ -132,13 +132,13 @@ impl Templates {
             registry.register_template(name, partial);
         }
         let mut layouts = HashMap::new();
+        let helpers = Helpers {
+            registry: &registry,
+            scripts: &scripts,
+        };
         for (name, usage, mut layout) in compiled {
             match inliner.template(&mut layout.template, &layout.path) {
                 Ok(()) => {
-                    let helpers = Helpers {
-                        registry: &registry,
-                        scripts: &scripts,
-                    };
                     layout.direct = Direct::compile(&layout.template, &helpers);
                     layouts.insert(name.clone(), layout);
                 }
