@@ -251,20 +251,11 @@ impl Renderer {
             other => other,
         });
         if self.heading_ids {
-            let mut slugs = UniqueSlugs::default();
-            // Ids the author wrote (`## Setup {#setup}`) may come after a heading whose
-            // generated id would take them; only pages that write one pay for this pass.
-            if markdown.contains("{#") {
-                for event in Parser::new_ext(markdown, self.extensions) {
-                    if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
-                        slugs.reserve(&id);
-                    }
-                }
-            }
-            html::push_html(
-                &mut out,
-                HeadingIds::new(events, &self.heading_prefix, slugs),
-            );
+            // A heading's id comes from its text, which follows its start: the page's events
+            // are collected once and named in place, cheaper than an adapter buffering each.
+            let mut events: Vec<Event<'_>> = events.collect();
+            name_headings(&mut events, &self.heading_prefix);
+            html::push_html(&mut out, events.into_iter());
         } else {
             html::push_html(&mut out, events);
         }
@@ -273,73 +264,40 @@ impl Renderer {
 }
 
 /// Gives each heading without an `id` one made from its text, unique within the page.
-struct HeadingIds<'a, I: Iterator<Item = Event<'a>>> {
-    events: I,
-    prefix: &'a str,
-    slugs: UniqueSlugs,
-    pending: std::vec::IntoIter<Event<'a>>,
-}
-
-impl<'a, I: Iterator<Item = Event<'a>>> HeadingIds<'a, I> {
-    fn new(events: I, prefix: &'a str, slugs: UniqueSlugs) -> Self {
-        HeadingIds {
-            events,
-            prefix,
-            slugs,
-            pending: Vec::new().into_iter(),
+/// Ids the author wrote (`## Setup {#setup}`) are kept, and reserved first: they may come
+/// after a heading whose generated id would take them.
+fn name_headings(events: &mut [Event<'_>], prefix: &str) {
+    let mut slugs = UniqueSlugs::default();
+    for event in events.iter() {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+            slugs.reserve(id);
         }
     }
-
-    /// Buffers a heading up to its end, then names it.
-    fn heading(&mut self, start: Tag<'a>) -> Event<'a> {
-        let mut inner = Vec::new();
-        let mut text = String::new();
-        for event in self.events.by_ref() {
-            match &event {
-                Event::Text(t) | Event::Code(t) => text.push_str(t),
-                Event::End(TagEnd::Heading(_)) => {
-                    inner.push(event);
-                    break;
+    let mut text = String::new();
+    let mut index = 0;
+    while index < events.len() {
+        if let Event::Start(Tag::Heading { id: None, .. }) = &events[index] {
+            text.clear();
+            let mut end = index + 1;
+            while let Some(event) = events.get(end) {
+                match event {
+                    Event::Text(t) | Event::Code(t) => text.push_str(t),
+                    Event::End(TagEnd::Heading(_)) => break,
+                    _ => {}
                 }
-                _ => {}
+                end += 1;
             }
-            inner.push(event);
+            let slug = slugs.next(&text);
+            let named = match prefix {
+                "" => slug,
+                prefix => format!("{prefix}{slug}"),
+            };
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[index] {
+                *id = Some(CowStr::from(named));
+            }
+            index = end;
         }
-        let Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        } = start
-        else {
-            return Event::Start(start);
-        };
-        let id = match id {
-            Some(id) => id,
-            None if self.prefix.is_empty() => CowStr::from(self.slugs.next(&text)),
-            None => CowStr::from(format!("{}{}", self.prefix, self.slugs.next(&text))),
-        };
-        self.pending = inner.into_iter();
-        Event::Start(Tag::Heading {
-            level,
-            id: Some(id),
-            classes,
-            attrs,
-        })
-    }
-}
-
-impl<'a, I: Iterator<Item = Event<'a>>> Iterator for HeadingIds<'a, I> {
-    type Item = Event<'a>;
-
-    fn next(&mut self) -> Option<Event<'a>> {
-        if let Some(event) = self.pending.next() {
-            return Some(event);
-        }
-        match self.events.next()? {
-            Event::Start(tag @ Tag::Heading { .. }) => Some(self.heading(tag)),
-            event => Some(event),
-        }
+        index += 1;
     }
 }
 
