@@ -155,7 +155,7 @@ impl Plugin for InPlace {
             }
             Ok(())
         });
-        site.metadata = contexts.finish();
+        site.metadata = contexts.finish().unwrap_or_default();
         // `post.md.hbs` became `post.md`: lists made before (collections) follow it.
         crate::collections::follow_moves(files, site, &rendered?);
         Ok(())

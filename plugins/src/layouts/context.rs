@@ -5,6 +5,9 @@
 //! own such map for the whole run; for each page the page's keys and `contents` are moved
 //! in, the page renders, and they are moved back out, putting back any site-wide value a
 //! page key hid. A page costs its own size, never the site's.
+//!
+//! When every layout renders from a page's layers instead (see `direct`), a thread makes
+//! its context only if a page needs one, as a copy of the site's data.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -18,23 +21,46 @@ pub const CONTENTS: &str = "contents";
 
 /// One render context per worker thread.
 #[derive(Debug)]
-pub struct Contexts {
-    slots: Vec<Mutex<Context>>,
+pub struct Contexts<'g> {
+    /// The site's data, when contexts are made on demand; `None` when the first context
+    /// holds the data itself.
+    on_demand: Option<&'g Metadata>,
+    slots: Vec<Mutex<Option<Context>>>,
 }
 
-impl Contexts {
+impl Contexts<'static> {
     /// Contexts for `threads` worker threads: the first holds `global` itself, the others
     /// copies of it, made in parallel before any page renders (a thread cannot copy the map
     /// while another renders from it).
     pub fn new(global: Metadata, threads: usize) -> Self {
-        let copies: Vec<Mutex<Context>> = (1..threads.max(1))
+        let copies: Vec<Mutex<Option<Context>>> = (1..threads.max(1))
             .into_par_iter()
-            .map(|_| Mutex::new(Context::from(Value::Object(copy_map(&global)))))
+            .map(|_| Mutex::new(Some(Context::from(Value::Object(copy_map(&global))))))
             .collect();
         let mut slots = Vec::with_capacity(copies.len() + 1);
-        slots.push(Mutex::new(Context::from(Value::Object(global))));
+        slots.push(Mutex::new(Some(Context::from(Value::Object(global)))));
         slots.extend(copies);
-        Contexts { slots }
+        Contexts {
+            on_demand: None,
+            slots,
+        }
+    }
+}
+
+impl<'g> Contexts<'g> {
+    /// Contexts for `threads` worker threads, each a copy of `global` made the first time
+    /// its thread renders a page with one.
+    pub fn on_demand(global: &'g Metadata, threads: usize) -> Self {
+        Contexts {
+            on_demand: Some(global),
+            slots: (0..threads.max(1)).map(|_| Mutex::new(None)).collect(),
+        }
+    }
+
+    /// The site's data, when pages render from their layers and contexts are made on
+    /// demand.
+    pub fn global(&self) -> Option<&'g Metadata> {
+        self.on_demand
     }
 
     /// Runs `render` with a context holding the global metadata, `file`'s metadata and
@@ -45,19 +71,24 @@ impl Contexts {
         contents: String,
         render: impl FnOnce(&Context) -> R,
     ) -> (R, String) {
-        let mut context = self.slot();
+        let mut slot = self.slot();
+        let context = slot.get_or_insert_with(|| {
+            Context::from(Value::Object(
+                self.on_demand.map(copy_map).unwrap_or_default(),
+            ))
+        });
         let page = std::mem::take(&mut file.metadata);
         let mut moved = Vec::with_capacity(page.len() + 1);
         {
-            let map = top_level(&mut context);
+            let map = top_level(context);
             for (key, value) in page {
                 moved.push(enter(map, key, value));
             }
             moved.push(enter(map, CONTENTS.to_string(), Value::String(contents)));
         }
-        let result = render(&context);
+        let result = render(context);
 
-        let map = top_level(&mut context);
+        let map = top_level(context);
         let mut contents = String::new();
         if let Some((key, hidden)) = moved.pop() {
             if let Value::String(text) = leave(map, &key, hidden) {
@@ -73,17 +104,22 @@ impl Contexts {
         (result, contents)
     }
 
-    /// The global metadata, as it was given. The copies are freed on a thread of their
-    /// own: freeing a site's worth of small values takes about as long as copying them, and
-    /// nothing in the build needs to wait for it.
-    pub fn finish(self) -> Metadata {
+    /// The global metadata, when [`Contexts::new`] was given it. The copies are freed on a
+    /// thread of their own: freeing a site's worth of small values takes about as long as
+    /// copying them, and nothing in the build needs to wait for it.
+    pub fn finish(self) -> Option<Metadata> {
         let mut contexts = self
             .slots
             .into_iter()
-            .map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner));
-        let global = match contexts.next() {
-            Some(mut context) => std::mem::take(context.data_mut()),
-            None => Value::Null,
+            .filter_map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner));
+        let global = match self.on_demand {
+            Some(_) => None,
+            None => contexts
+                .next()
+                .map(|mut context| match context.data_mut().take() {
+                    Value::Object(map) => map,
+                    _ => Metadata::new(),
+                }),
         };
         let copies: Vec<Context> = contexts.collect();
         if !copies.is_empty() {
@@ -92,15 +128,12 @@ impl Contexts {
                 .name("ironsmith-layouts-free".into())
                 .spawn(move || drop(copies));
         }
-        match global {
-            Value::Object(map) => map,
-            _ => Metadata::new(),
-        }
+        global
     }
 
     /// This thread's context. Any thread may land on any slot (a pool other than the one
     /// counted, or more threads than slots), which costs waiting, never correctness.
-    fn slot(&self) -> MutexGuard<'_, Context> {
+    fn slot(&self) -> MutexGuard<'_, Option<Context>> {
         let index = rayon::current_thread_index().unwrap_or(0) % self.slots.len();
         // A render that panicked leaves its page's keys behind; the panic fails the build,
         // so the other pages rendered meanwhile are never written.
@@ -211,9 +244,35 @@ mod tests {
         assert_eq!(keys, ["site", "title", "n", "contents"]);
         assert!(next.metadata.is_empty());
 
-        let back = contexts.finish();
+        let back = contexts.finish().unwrap();
         assert_eq!(back, global);
         assert!(back.keys().eq(global.keys()));
+    }
+
+    #[test]
+    fn on_demand_a_thread_copies_the_global_data_only_for_a_page_that_needs_it() {
+        let global = metadata(json!({"site": {"title": "S"}, "title": "global title"}));
+        let contexts = Contexts::on_demand(&global, 2);
+        assert_eq!(contexts.global(), Some(&global));
+        assert!(contexts
+            .slots
+            .iter()
+            .all(|slot| slot.lock().unwrap().is_none()));
+        let mut file = File::new("");
+        file.metadata = metadata(json!({"title": "page title"}));
+        let (seen, _) =
+            contexts.with_page(&mut file, "text".into(), |context| context.data().clone());
+        assert_eq!(seen["title"], "page title");
+        assert_eq!(seen["site"]["title"], "S");
+        assert_eq!(file.metadata["title"], "page title");
+        let made = contexts
+            .slots
+            .iter()
+            .filter(|slot| slot.lock().unwrap().is_some())
+            .count();
+        assert_eq!(made, 1);
+        assert_eq!(contexts.finish(), None);
+        assert_eq!(global["title"], "global title");
     }
 
     #[test]
@@ -246,6 +305,6 @@ mod tests {
             assert_eq!(title, json!(format!("page {i}")));
         });
         assert!(files.iter().all(|file| file.metadata.len() == 1));
-        assert_eq!(contexts.finish(), global);
+        assert_eq!(contexts.finish(), Some(global));
     }
 }

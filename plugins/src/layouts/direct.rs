@@ -19,6 +19,11 @@
 //! case handlebars reports as an error (a list indexed by a name, a helper failing) is
 //! handed back to handlebars, so the error reads the same. The tests render every
 //! construct both ways and compare.
+//!
+//! A page can render from its own keys over the site's, never merged ([`Layers`]): then
+//! no thread needs its own copy of the site's data, and no page's keys are moved in and
+//! out of one. Only what needs the merged map (handing over to handlebars, `{{this}}` at
+//! the top) needs the merged context.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -27,8 +32,10 @@ use handlebars::{
     BlockContext, Context, Handlebars, JsonRender, JsonTruthy, Output, Path, PathSeg,
     RenderContext, Renderable,
 };
+use ironsmith_core::Metadata;
 use serde_json::{json, Value};
 
+use super::context::CONTENTS;
 use super::helpers::format_date;
 use super::indent::Indented;
 use super::inline;
@@ -95,6 +102,39 @@ enum Lookup {
     Literal(Value),
 }
 
+/// What a page renders from.
+#[derive(Clone, Copy)]
+pub enum Data<'a> {
+    /// One map holding the page's and the site's keys, as handlebars reads it.
+    Merged(&'a Context),
+    /// The page's keys over the site's, unmerged.
+    Layered(&'a Layers<'a>),
+}
+
+/// A page's text, its keys and the site's: a top-level name is looked up in that order.
+#[derive(Debug)]
+pub struct Layers<'a> {
+    pub contents: &'a Value,
+    pub page: &'a Metadata,
+    pub global: &'a Metadata,
+}
+
+impl Layers<'_> {
+    fn get(&self, key: &str) -> Option<&Value> {
+        if key == CONTENTS {
+            return Some(self.contents);
+        }
+        self.page.get(key).or_else(|| self.global.get(key))
+    }
+}
+
+/// The value a block stands for: a value, or the page's layers at the top.
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    Value(&'a Value),
+    Layers(&'a Layers<'a>),
+}
+
 /// A construct or a page that direct rendering leaves to handlebars.
 #[derive(Debug, PartialEq)]
 pub struct Unsupported;
@@ -136,26 +176,50 @@ impl Direct {
         compiler.template(template).ok().map(Direct)
     }
 
-    /// Renders `context` into `out` with `registry`'s escaping and helpers.
+    /// Renders `data` into `out` with `registry`'s escaping and helpers.
     pub fn render(
         &self,
         registry: &Handlebars<'_>,
-        context: &Context,
+        data: Data<'_>,
         out: &mut dyn Output,
     ) -> Result<(), Unsupported> {
-        let data = context.data();
+        let (context, root) = match data {
+            Data::Merged(context) => (Some(context), Scope::Value(context.data())),
+            Data::Layered(layers) => (None, Scope::Layers(layers)),
+        };
         let mut renderer = Renderer {
             registry,
             context,
-            root: data,
+            root,
             escape: registry.get_escape_fn(),
             blocks: vec![Block {
-                value: data,
+                value: root,
                 locals: Locals::default(),
                 place: Place::Root,
             }],
         };
         renderer.nodes(&self.0, out)
+    }
+
+    /// Whether some element is handed to handlebars, which reads the merged context.
+    pub fn hands_over(&self) -> bool {
+        fn any(nodes: &[Node]) -> bool {
+            nodes.iter().any(|node| match node {
+                Node::Handlebars(_) => true,
+                Node::Test {
+                    then, otherwise, ..
+                } => [then, otherwise].into_iter().flatten().any(|n| any(n)),
+                Node::Each {
+                    body, otherwise, ..
+                }
+                | Node::With {
+                    body, otherwise, ..
+                } => [body, otherwise].into_iter().flatten().any(|n| any(n)),
+                Node::Partial { body, .. } => body.as_deref().is_some_and(any),
+                Node::Text(_) | Node::Value { .. } | Node::Date { .. } => false,
+            })
+        }
+        any(&self.0)
     }
 }
 
@@ -379,7 +443,7 @@ fn lookup(path: &Path) -> Result<Lookup, Unsupported> {
 
 /// What a block stands for: `this`, and the `@` variables `each` sets.
 struct Block<'a> {
-    value: &'a Value,
+    value: Scope<'a>,
     locals: Locals<'a>,
     place: Place<'a>,
 }
@@ -427,7 +491,11 @@ impl Block<'_> {
         let mut block = BlockContext::new();
         match path {
             Some(path) => *block.base_path_mut() = path,
-            None => block.set_base_value(self.value.clone()),
+            None => {
+                if let Scope::Value(value) = self.value {
+                    block.set_base_value(value.clone());
+                }
+            }
         }
         for name in ["index", "first", "last", "key"] {
             if let Some(value) = self.locals.get(name) {
@@ -483,8 +551,9 @@ impl Found<'_> {
 
 struct Renderer<'a, 'e> {
     registry: &'a Handlebars<'a>,
-    context: &'a Context,
-    root: &'a Value,
+    /// The merged context; `None` when rendering from layers.
+    context: Option<&'a Context>,
+    root: Scope<'a>,
     escape: &'e dyn Fn(&str) -> String,
     /// The root block first, the innermost last.
     blocks: Vec<Block<'a>>,
@@ -605,12 +674,13 @@ impl<'a> Renderer<'a, '_> {
                 _ => self.optional(otherwise.as_ref(), out),
             },
             Node::Handlebars(element) => {
+                let context = self.context.ok_or(Unsupported)?;
                 let mut render_context = RenderContext::new(None);
                 for (at, block) in self.blocks.iter().enumerate().skip(1) {
                     render_context.push_block(block.for_handlebars(self.path(at)));
                 }
                 element
-                    .render(self.registry, self.context, &mut render_context, out)
+                    .render(self.registry, context, &mut render_context, out)
                     .map_err(|_| Unsupported)
             }
             Node::Partial { indent, body } => match indent {
@@ -632,7 +702,7 @@ impl<'a> Renderer<'a, '_> {
         out: &mut dyn Output,
     ) -> Result<(), Unsupported> {
         self.blocks.push(Block {
-            value,
+            value: Scope::Value(value),
             locals,
             place,
         });
@@ -706,7 +776,17 @@ impl<'a> Renderer<'a, '_> {
                 return Ok(value.map_or(Found::Missing, Found::Made));
             }
         };
-        let mut value = start;
+        let (mut value, keys) = match start {
+            Scope::Value(value) => (value, keys.as_slice()),
+            // The layers as one value (`{{this}}` at the top) exist only merged.
+            Scope::Layers(layers) => {
+                let (first, rest) = keys.split_first().ok_or(Unsupported)?;
+                match layers.get(first) {
+                    Some(value) => (value, rest),
+                    None => return Ok(Found::Missing),
+                }
+            }
+        };
         for key in keys {
             let next = match value {
                 Value::Object(map) => map.get(key),
@@ -785,11 +865,36 @@ mod tests {
         Direct::compile(&template, &Helpers { registry, scripts })
     }
 
+    /// Renders `data` merged, and split into a page's layers (`site` and `posts` the
+    /// site's, `contents` the text); both must give the same.
     fn render(direct: &Direct, registry: &Handlebars<'static>, data: &Value) -> String {
         let mut out = handlebars::StringOutput::new();
         let context = Context::wraps(data).unwrap();
-        direct.render(registry, &context, &mut out).unwrap();
-        out.into_string().unwrap()
+        direct
+            .render(registry, Data::Merged(&context), &mut out)
+            .unwrap();
+        let merged = out.into_string().unwrap();
+
+        if direct.hands_over() {
+            return merged;
+        }
+        let mut page = data.as_object().cloned().unwrap_or_default();
+        let contents = page.shift_remove(CONTENTS).unwrap_or_default();
+        let global: Metadata = ["site", "posts"]
+            .into_iter()
+            .filter_map(|key| Some((key.to_string(), page.shift_remove(key)?)))
+            .collect();
+        let layers = Layers {
+            contents: &contents,
+            page: &page,
+            global: &global,
+        };
+        let mut out = handlebars::StringOutput::new();
+        direct
+            .render(registry, Data::Layered(&layers), &mut out)
+            .unwrap();
+        assert_eq!(out.into_string().unwrap(), merged, "rendered from layers");
+        merged
     }
 
     /// Renders `layout` with handlebars (partials called) and directly, and compares.
@@ -1020,14 +1125,14 @@ mod tests {
         let registry = registry();
         let (posts, tags) = (["posts".to_string()], ["tags".to_string()]);
         let block = |value, place| Block {
-            value,
+            value: Scope::Value(value),
             locals: Locals::default(),
             place,
         };
         let renderer = Renderer {
             registry: &registry,
-            context: &context,
-            root: context.data(),
+            context: Some(&context),
+            root: Scope::Value(context.data()),
             escape: registry.get_escape_fn(),
             blocks: vec![
                 block(context.data(), Place::Root),
@@ -1062,7 +1167,7 @@ mod tests {
         let direct = compile_with(&registry, &BTreeSet::new(), layout, &[]).unwrap();
         let mut out = handlebars::StringOutput::new();
         let context = Context::wraps(page()).unwrap();
-        let result = direct.render(&registry, &context, &mut out);
+        let result = direct.render(&registry, Data::Merged(&context), &mut out);
         assert_eq!(result, Err(Unsupported), "{layout}");
     }
 

@@ -30,6 +30,7 @@ use ironsmith_core::{for_each_file, parse_options, Error, File, FileError, Files
 use serde_json::Value;
 
 use context::Contexts;
+use direct::Layers;
 use names::Catalog;
 pub use options::{EngineOptions, EnginePartials, Options, Transform};
 use templates::{Templates, Usage};
@@ -101,14 +102,20 @@ impl Plugin for Layouts {
         }
 
         let (templates, mut errors) = Templates::load(site, options, &catalog, &wanted)?;
-        // The global metadata moves into the render contexts and back: no copy for the
-        // first worker thread, and no thread more than there are pages.
         let threads = rayon::current_num_threads().min(pages);
-        let contexts = Contexts::new(std::mem::take(&mut site.metadata), threads);
+        // Pages render from their layers and the site's data where every layout can;
+        // else the global metadata moves into the render contexts and back: no copy for
+        // the first worker thread, and no thread more than there are pages.
+        let contexts = match templates.all_render_from_layers(wanted.keys()) {
+            true => Contexts::on_demand(&site.metadata, threads),
+            false => Contexts::new(std::mem::take(&mut site.metadata), threads),
+        };
         let rendered = for_each_file(files, &options.pattern, |_, file| {
             self.render(file, &catalog, &templates, &contexts)
         });
-        site.metadata = contexts.finish();
+        if let Some(global) = contexts.finish() {
+            site.metadata = global;
+        }
         match rendered {
             Err(Error::Many(page_errors)) => errors.extend(page_errors),
             Err(error) => errors.push(error),
@@ -155,6 +162,25 @@ impl Layouts {
                      UTF-8 or leave it out of the layouts `pattern`"
                 )));
             }
+        };
+        let contents = match contexts.global() {
+            Some(global) => {
+                let contents = Value::String(contents);
+                let layers = Layers {
+                    contents: &contents,
+                    page: &file.metadata,
+                    global,
+                };
+                if let Some(output) = templates.render_from_layers(layout, &layers) {
+                    file.set_text(output);
+                    return Ok(());
+                }
+                match contents {
+                    Value::String(contents) => contents,
+                    _ => unreachable!("made a string above"),
+                }
+            }
+            None => contents,
         };
         let contents_len = contents.len();
         let (rendered, contents) = contexts.with_page(file, contents, |context| {
@@ -290,6 +316,46 @@ mod tests {
         }
         assert_eq!(site.metadata["title"], "global");
         assert!(site.metadata.get("contents").is_none());
+    }
+
+    #[test]
+    fn the_top_as_a_whole_renders_merged_when_pages_render_from_layers() {
+        // `{{#each this}}` at the top needs the page's and the site's keys in one map; the
+        // other layout renders from layers. Both are the same on every thread.
+        let (_dir, mut site) = site(
+            &[
+                (
+                    "layouts/keys.hbs",
+                    "{{#each this}}{{@key}},{{/each}}{{contents}}",
+                ),
+                (
+                    "layouts/plain.hbs",
+                    "{{title}}|{{site.title}}|{{{contents}}}",
+                ),
+            ],
+            json!({"site": {"title": "S"}, "title": "global"}),
+        );
+        let mut files: Files = (0..100)
+            .map(|i| {
+                let layout = if i % 2 == 0 { "keys.hbs" } else { "plain.hbs" };
+                let metadata = json!({"layout": layout, "title": format!("p{i}")});
+                (
+                    format!("p{i:03}.html"),
+                    page(&format!("<b>{i}</b>"), metadata),
+                )
+            })
+            .collect();
+        run(json!({}), &mut files, &mut site).unwrap();
+        for (i, file) in files.values().enumerate() {
+            let expected = match i % 2 {
+                0 => format!("site,title,layout,contents,&lt;b&gt;{i}&lt;/b&gt;"),
+                _ => format!("p{i}|S|<b>{i}</b>"),
+            };
+            assert_eq!(String::from_utf8_lossy(&file.contents), expected);
+            assert_eq!(file.metadata["title"], format!("p{i}"));
+        }
+        assert_eq!(site.metadata["title"], "global");
+        assert_eq!(site.metadata.len(), 2);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use handlebars::{
 use ironsmith_core::{Error, FileError, Location, Site};
 use walkdir::WalkDir;
 
-use super::direct::{Direct, Helpers};
+use super::direct::{Data, Direct, Helpers, Layers};
 use super::inline::{self, Inliner, Partial};
 use super::names::{self, Catalog};
 use super::options::Options;
@@ -34,6 +34,20 @@ pub struct Layout {
     added: AtomicUsize,
     /// The template compiled for direct rendering, when it can be (see `direct`).
     direct: Option<Direct>,
+}
+
+impl Layout {
+    /// The output buffer to start a page with `contents_len` bytes of contents with.
+    fn capacity(&self, contents_len: usize) -> usize {
+        let added = self.added.load(Ordering::Relaxed);
+        contents_len + added + added / 8
+    }
+
+    /// Remembers what this page's output added to its contents, for the next page.
+    fn record(&self, output: &str, contents_len: usize) {
+        let added = output.len().saturating_sub(contents_len);
+        self.added.store(added, Ordering::Relaxed);
+    }
 }
 
 /// Which pages use a layout, so an error in it can name one.
@@ -165,6 +179,29 @@ impl Templates {
         self.layouts.get(name)
     }
 
+    /// Whether every layout in `names` renders from a page's layers, never needing the
+    /// merged context (unless a page meets a case only handlebars renders).
+    pub fn all_render_from_layers<'n>(&self, mut names: impl Iterator<Item = &'n String>) -> bool {
+        names.all(|name| {
+            self.layout(name)
+                .and_then(|layout| layout.direct.as_ref())
+                .is_some_and(|direct| !direct.hands_over())
+        })
+    }
+
+    /// Renders `layout` from a page's layers; `None` when the page needs the merged
+    /// context (see [`Templates::render`]).
+    pub fn render_from_layers(&self, layout: &Layout, layers: &Layers<'_>) -> Option<String> {
+        let direct = layout.direct.as_ref()?;
+        let contents_len = layers.contents.as_str().map_or(0, str::len);
+        let mut out = Buffer(String::with_capacity(layout.capacity(contents_len)));
+        direct
+            .render(&self.registry, Data::Layered(layers), &mut out)
+            .ok()?;
+        layout.record(&out.0, contents_len);
+        Some(out.0)
+    }
+
     /// Renders `layout` into a string sized for `contents_len` bytes of page contents.
     pub fn render(
         &self,
@@ -172,11 +209,9 @@ impl Templates {
         context: &Context,
         contents_len: usize,
     ) -> Result<String, FileError> {
-        let added = layout.added.load(Ordering::Relaxed);
-        let output = self.render_into(layout, context, contents_len + added + added / 8);
+        let output = self.render_into(layout, context, layout.capacity(contents_len));
         if let Ok(output) = &output {
-            let added = output.len().saturating_sub(contents_len);
-            layout.added.store(added, Ordering::Relaxed);
+            layout.record(output, contents_len);
         }
         output.map_err(|error| match self.partial_file(&error, layout) {
             Some(partial) => FileError::new(format!(
@@ -250,7 +285,10 @@ impl Templates {
     ) -> Result<String, RenderError> {
         if let Some(direct) = &layout.direct {
             let mut out = Buffer(String::with_capacity(capacity));
-            if direct.render(&self.registry, context, &mut out).is_ok() {
+            if direct
+                .render(&self.registry, Data::Merged(context), &mut out)
+                .is_ok()
+            {
                 return Ok(out.0);
             }
         }
