@@ -227,25 +227,13 @@ fn read_file(path: PathBuf, frontmatter: bool) -> Result<File, Error> {
     })
 }
 
-/// The whole of a file `size` bytes long by its stat: one read of that size, then one
-/// that finds the end (or what was added since). `File::read_to_end` would ask the system
-/// for the size and position again, and `read_to_end` without them reads large files in
-/// growing pieces.
+/// The whole of a file `size` bytes long by its stat, read into a buffer of that size
+/// without zeroing it first: one read of that size, then one that finds the end (or what
+/// was added since). `File::read_to_end` would ask the system for the size and position
+/// again; through `Take`, the generic reader fills the spare capacity as it is.
 fn read_sized(handle: &mut fs::File, size: usize) -> std::io::Result<Vec<u8>> {
-    let mut contents = vec![0; size];
-    let mut filled = 0;
-    while filled < size {
-        match handle.read(&mut contents[filled..]) {
-            Ok(0) => break,
-            Ok(read) => filled += read,
-            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(error),
-        }
-    }
-    contents.truncate(filled);
-    if filled == size {
-        handle.take(u64::MAX).read_to_end(&mut contents)?;
-    }
+    let mut contents = Vec::with_capacity(size);
+    handle.take(u64::MAX).read_to_end(&mut contents)?;
     Ok(contents)
 }
 
