@@ -25,6 +25,7 @@
 //! out of one. Only what needs the merged map (handing over to handlebars, `{{this}}` at
 //! the top) needs the merged context.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement};
@@ -42,7 +43,60 @@ use super::inline;
 
 /// A layout compiled for direct rendering.
 #[derive(Debug)]
-pub struct Direct(Vec<Node>);
+pub struct Direct {
+    nodes: Vec<Node>,
+    escape: Escape,
+}
+
+/// How the registry escapes a value, found once by asking it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Escape {
+    /// handlebars' HTML escaping, done here without its copy of every value.
+    Html,
+    Nothing,
+    /// A function of the site's, called as handlebars calls it.
+    Registry,
+}
+
+impl Escape {
+    fn of(registry: &Handlebars<'_>) -> Escape {
+        const SPECIAL: &str = "a<>\"&'`=z";
+        match registry.get_escape_fn()(SPECIAL) {
+            escaped if escaped == handlebars::html_escape(SPECIAL) => Escape::Html,
+            escaped if escaped == SPECIAL => Escape::Nothing,
+            _ => Escape::Registry,
+        }
+    }
+}
+
+/// handlebars' `html_escape`, borrowing text that needs none (most values).
+fn html_escape(text: &str) -> Cow<'_, str> {
+    let entity = |byte| match byte {
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'&' => Some("&amp;"),
+        b'\'' => Some("&#x27;"),
+        b'`' => Some("&#x60;"),
+        b'=' => Some("&#x3D;"),
+        _ => None,
+    };
+    let Some(first) = text.bytes().position(|byte| entity(byte).is_some()) else {
+        return Cow::Borrowed(text);
+    };
+    let mut escaped = String::with_capacity(text.len() + 16);
+    escaped.push_str(&text[..first]);
+    let mut start = first;
+    for (at, byte) in text.bytes().enumerate().skip(first) {
+        if let Some(entity) = entity(byte) {
+            escaped.push_str(&text[start..at]);
+            escaped.push_str(entity);
+            start = at + 1;
+        }
+    }
+    escaped.push_str(&text[start..]);
+    Cow::Owned(escaped)
+}
 
 #[derive(Debug)]
 enum Node {
@@ -173,7 +227,11 @@ impl Direct {
             helpers,
             answers: HashMap::new(),
         };
-        compiler.template(template).ok().map(Direct)
+        let nodes = compiler.template(template).ok()?;
+        Some(Direct {
+            nodes,
+            escape: Escape::of(helpers.registry),
+        })
     }
 
     /// Renders `data` into `out` with `registry`'s escaping and helpers.
@@ -191,14 +249,14 @@ impl Direct {
             registry,
             context,
             root,
-            escape: registry.get_escape_fn(),
+            escape: self.escape,
             blocks: vec![Block {
                 value: root,
                 locals: Locals::default(),
                 place: Place::Root,
             }],
         };
-        renderer.nodes(&self.0, out)
+        renderer.nodes(&self.nodes, out)
     }
 
     /// Whether some element is handed to handlebars, which reads the merged context.
@@ -219,7 +277,7 @@ impl Direct {
                 Node::Text(_) | Node::Value { .. } | Node::Date { .. } => false,
             })
         }
-        any(&self.0)
+        any(&self.nodes)
     }
 }
 
@@ -549,17 +607,17 @@ impl Found<'_> {
     }
 }
 
-struct Renderer<'a, 'e> {
+struct Renderer<'a> {
     registry: &'a Handlebars<'a>,
     /// The merged context; `None` when rendering from layers.
     context: Option<&'a Context>,
     root: Scope<'a>,
-    escape: &'e dyn Fn(&str) -> String,
+    escape: Escape,
     /// The root block first, the innermost last.
     blocks: Vec<Block<'a>>,
 }
 
-impl<'a> Renderer<'a, '_> {
+impl<'a> Renderer<'a> {
     fn nodes(&mut self, nodes: &'a [Node], out: &mut dyn Output) -> Result<(), Unsupported> {
         for node in nodes {
             self.node(node, out)?;
@@ -821,9 +879,10 @@ impl<'a> Renderer<'a, '_> {
         escape: bool,
         out: &mut dyn Output,
     ) -> Result<(), Unsupported> {
-        match escape {
-            true => write(out, &(self.escape)(text)),
-            false => write(out, text),
+        match (escape, self.escape) {
+            (false, _) | (true, Escape::Nothing) => write(out, text),
+            (true, Escape::Html) => write(out, &html_escape(text)),
+            (true, Escape::Registry) => write(out, &self.registry.get_escape_fn()(text)),
         }
     }
 }
@@ -1050,6 +1109,34 @@ mod tests {
     }
 
     #[test]
+    fn html_escaping_is_handlebars_own_without_copying_plain_text() {
+        for text in [
+            "",
+            "plain words",
+            "Tom & \"Jerry\" <3 'x' `y` =z",
+            "<<>>",
+            "é<ü>漢&字=",
+            "ends with &",
+        ] {
+            assert_eq!(html_escape(text), handlebars::html_escape(text), "{text}");
+        }
+        assert!(matches!(html_escape("café au lait"), Cow::Borrowed(_)));
+        assert_eq!(Escape::of(&registry()), Escape::Html);
+    }
+
+    #[test]
+    fn a_site_escape_function_is_called_as_handlebars_calls_it() {
+        let mut registry = registry();
+        registry.register_escape_fn(|text| text.to_uppercase());
+        assert_eq!(Escape::of(&registry), Escape::Registry);
+        let layout = "{{title}}|{{{title}}}|{{#each tags}}{{this}}{{/each}}";
+        let direct = compile_with(&registry, &BTreeSet::new(), layout, &[]).unwrap();
+        let expected = registry.render_template(layout, &page()).unwrap();
+        assert_eq!(render(&direct, &registry, &page()), expected);
+        assert!(expected.starts_with("TOM & \"JERRY\""), "{expected}");
+    }
+
+    #[test]
     fn no_escape_registries_pass_values_through() {
         let mut registry = registry();
         registry.register_escape_fn(handlebars::no_escape);
@@ -1058,6 +1145,7 @@ mod tests {
         let expected = registry.render_template(layout, &page()).unwrap();
         assert_eq!(render(&direct, &registry, &page()), expected);
         assert!(expected.starts_with("Tom & \"Jerry\""), "{expected}");
+        assert_eq!(direct.escape, Escape::Nothing);
     }
 
     #[test]
@@ -1133,7 +1221,7 @@ mod tests {
             registry: &registry,
             context: Some(&context),
             root: Scope::Value(context.data()),
-            escape: registry.get_escape_fn(),
+            escape: Escape::Html,
             blocks: vec![
                 block(context.data(), Place::Root),
                 block(&data["posts"][2], {
