@@ -246,19 +246,27 @@ impl Renderer {
             self.extensions,
             (!self.global_refs.is_empty()).then_some(&mut resolve),
         );
-        let events = parser.map(|event| match event {
-            Event::SoftBreak if self.hard_breaks => Event::HardBreak,
-            other => other,
-        });
         if self.heading_ids {
             // A heading's id comes from its text, which follows its start: the page's events
             // are collected once and named in place, cheaper than an adapter buffering each.
             // Sized up front: grown from empty, the list is copied about once more in all.
-            let mut collected = Vec::with_capacity(markdown.len() / BYTES_PER_EVENT);
-            collected.extend(events);
-            name_headings(&mut collected, &self.heading_prefix);
-            html::push_html(&mut out, collected.into_iter());
+            // Collected from the parser itself: through an adapter, collecting takes longer.
+            let mut events = Vec::with_capacity(markdown.len() / BYTES_PER_EVENT);
+            events.extend(parser);
+            if self.hard_breaks {
+                for event in &mut events {
+                    if matches!(event, Event::SoftBreak) {
+                        *event = Event::HardBreak;
+                    }
+                }
+            }
+            name_headings(&mut events, &self.heading_prefix);
+            html::push_html(&mut out, events.into_iter());
         } else {
+            let events = parser.map(|event| match event {
+                Event::SoftBreak if self.hard_breaks => Event::HardBreak,
+                other => other,
+            });
             html::push_html(&mut out, events);
         }
         out
