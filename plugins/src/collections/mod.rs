@@ -474,6 +474,32 @@ mod tests {
     }
 
     #[test]
+    fn every_member_links_its_neighbours_in_order() {
+        let count = 200;
+        let pages: Vec<(String, Value)> = (0..count)
+            .map(|i| (format!("p{i:04}.html"), json!({"title": format!("t{i}")})))
+            .collect();
+        let mut map = files(pages.iter().map(|(p, m)| (p.as_str(), m.clone())).collect());
+        let site = run(
+            json!({"all": {"pattern": "*.html", "sort": "path:asc"}}),
+            &mut map,
+        );
+        let titles: Vec<String> = (0..count).map(|i| format!("t{i}")).collect();
+        assert_eq!(self::titles(&site, "all"), titles);
+        for (i, file) in map.values().enumerate() {
+            let links = &file.metadata["collection"]["all"];
+            let title = |key: &str| links.get(key).map(|l| l["title"].clone());
+            assert_eq!(
+                title("previous"),
+                i.checked_sub(1).map(|p| json!(titles[p]))
+            );
+            assert_eq!(title("next"), titles.get(i + 1).map(|t| json!(t)));
+            assert_eq!(title("first"), Some(json!("t0")));
+            assert_eq!(title("last"), Some(json!(titles[count - 1])));
+        }
+    }
+
+    #[test]
     fn refer_false_adds_no_links() {
         let mut map = files(vec![("a.html", json!({"title": "A"}))]);
         let site = run(
