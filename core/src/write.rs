@@ -9,7 +9,7 @@
 //! `clean: false`, and `ironsmith new --force` over an existing folder. A generated project
 //! is not build output, so the marker file is optional.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -166,17 +166,27 @@ fn check_paths(files: &Files) -> Result<(), Error> {
     }
 }
 
-/// Creates each folder once, then writes the files, both in parallel: a blog with pretty
-/// URLs has a folder per page. `create_dir_all` takes a parent another thread has just
-/// made as success.
+/// Writes the files folder by folder, in parallel: a blog with pretty URLs has a folder
+/// per page. The folders that hold folders are made first; each other folder is made by
+/// the worker writing into it, just before its files. Made all at once, the folders of one
+/// parent kept the workers waiting on each other for it (each new entry locks it); made
+/// between the writes, they seldom meet there.
 fn write_all(files: &Files, root: &Path) -> Result<(), Error> {
-    let folders: BTreeSet<&str> = files
-        .keys()
-        .filter_map(|key| key.rsplit_once('/').map(|(folder, _)| folder))
-        .collect();
-    let folders: Vec<&str> = folders.into_iter().collect();
-    let errors: Vec<Error> = folders
-        .par_iter()
+    let mut by_folder: BTreeMap<&str, Vec<(&str, &File)>> = BTreeMap::new();
+    for (key, file) in files {
+        let folder = key.rsplit_once('/').map_or("", |(folder, _)| folder);
+        by_folder.entry(folder).or_default().push((key, file));
+    }
+    let mut parents: BTreeSet<&str> = BTreeSet::new();
+    for folder in by_folder.keys() {
+        let mut rest = *folder;
+        while let Some((parent, _)) = rest.rsplit_once('/') {
+            parents.insert(parent);
+            rest = parent;
+        }
+    }
+    let errors: Vec<Error> = parents
+        .iter()
         .filter_map(|folder| {
             let path = root.join(folder);
             fs::create_dir_all(&path).err().map(|e| Error::io(&path, e))
@@ -185,9 +195,26 @@ fn write_all(files: &Files, root: &Path) -> Result<(), Error> {
     if let Some(error) = Error::from_many(errors) {
         return Err(error);
     }
-    let errors: Vec<Error> = files
+    let folders: Vec<(&str, Vec<(&str, &File)>)> = by_folder.into_iter().collect();
+    let errors: Vec<Error> = folders
         .par_iter()
-        .filter_map(|(key, file)| write_file(&root.join(key), file).err())
+        .flat_map_iter(|(folder, files)| {
+            let made = match folder.is_empty() || parents.contains(folder) {
+                true => Ok(()),
+                false => {
+                    let path = root.join(folder);
+                    fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))
+                }
+            };
+            let written: Vec<Error> = match made {
+                Ok(()) => files
+                    .iter()
+                    .filter_map(|(key, file)| write_file(&root.join(key), file).err())
+                    .collect(),
+                Err(error) => vec![error],
+            };
+            written
+        })
         .collect();
     match Error::from_many(errors) {
         Some(error) => Err(error),
@@ -475,6 +502,43 @@ mod tests {
         .unwrap_err();
         assert!(error.to_string().contains("../escape.html"), "{error}");
         assert_eq!(tree(dir.path()), ["build", "build/index.html"]);
+    }
+
+    #[test]
+    fn writes_files_at_every_depth_and_folders_that_hold_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let pages: Vec<(String, String)> = (0..50)
+            .map(|i| (format!("posts/p{i}/index.html"), format!("post {i}")))
+            .chain([
+                ("index.html".into(), "home".into()),
+                ("docs/index.html".into(), "docs".into()),
+                ("docs/guide/deep/er/index.html".into(), "deep".into()),
+                ("assets/site.css".into(), "css".into()),
+                ("assets/site.js".into(), "js".into()),
+            ])
+            .collect();
+        let listed: Vec<(&str, &str)> = pages
+            .iter()
+            .map(|(path, text)| (path.as_str(), text.as_str()))
+            .collect();
+        write_folder(
+            &files(&listed),
+            &out,
+            WriteOptions {
+                clean: true,
+                marker: false,
+            },
+        )
+        .unwrap();
+        for (path, text) in &pages {
+            assert_eq!(&fs::read_to_string(out.join(path)).unwrap(), text, "{path}");
+        }
+        let written = tree(&out)
+            .iter()
+            .filter(|path| out.join(path).is_file())
+            .count();
+        assert_eq!(written, pages.len());
     }
 
     #[test]
