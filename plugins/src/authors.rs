@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use ironsmith_core::{parse_options, Error, FileError, Files, Metadata, Plugin, Site};
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -56,21 +57,26 @@ impl Plugin for Authors {
     fn run(&self, files: &mut Files, site: &mut Site) -> Result<(), Error> {
         let records = self.records(&site.metadata)?;
         let key = &self.options.key;
+        // Copying a record into each page is spread over the workers; the unknown authors
+        // come back in the pages' order.
+        let unknown: Vec<(String, FileError)> = files
+            .par_iter_mut()
+            .filter_map(|(path, file)| {
+                let written = file.metadata.get(key)?;
+                match self.resolve(written, &records) {
+                    Ok(resolved) => {
+                        file.metadata.insert(key.clone(), resolved);
+                        None
+                    }
+                    Err(unknown) => Some((file.display_path(path), unknown)),
+                }
+            })
+            .collect();
         let mut errors = Vec::new();
-        for (path, file) in files.iter_mut() {
-            let Some(written) = file.metadata.get(key) else {
-                continue;
-            };
-            match self.resolve(written, &records) {
-                Ok(resolved) => {
-                    file.metadata.insert(key.clone(), resolved);
-                }
-                Err(unknown) if self.options.strict => {
-                    errors.push(Error::file(file.display_path(path), unknown));
-                }
-                Err(unknown) => {
-                    site.warn(format!("{}: {}", file.display_path(path), unknown.message))
-                }
+        for (place, unknown) in unknown {
+            match self.options.strict {
+                true => errors.push(Error::file(place, unknown)),
+                false => site.warn(format!("{place}: {}", unknown.message)),
             }
         }
         match Error::from_many(errors) {
@@ -268,6 +274,37 @@ mod tests {
         let author = run(json!({"strict": false}), json!("bob"), &mut site).unwrap();
         assert_eq!(author, "bob");
         assert_eq!(site.take_warnings().len(), 1);
+    }
+
+    #[test]
+    fn many_pages_resolve_and_unknown_authors_are_named_in_page_order() {
+        let names = ["ada", "bob", "grace", "cy"];
+        let mut files: Files = (0..400)
+            .map(|i| (format!("p{i:03}.md"), page(json!(names[i % 4]))))
+            .collect();
+        let mut site = site();
+        create(&json!({"strict": false}))
+            .unwrap()
+            .run(&mut files, &mut site)
+            .unwrap();
+        for (i, file) in files.values().enumerate() {
+            let author = &file.metadata["author"];
+            match names[i % 4] {
+                "ada" => assert_eq!(author["name"], "Ada"),
+                "grace" => assert_eq!(author["name"], "Grace"),
+                unknown => assert_eq!(author, unknown),
+            }
+        }
+        let warned: Vec<String> = site
+            .take_warnings()
+            .into_iter()
+            .map(|warning| warning.split(':').next().unwrap_or_default().to_string())
+            .collect();
+        let expected: Vec<String> = (0..400)
+            .filter(|i| i % 4 == 1 || i % 4 == 3)
+            .map(|i| format!("p{i:03}.md"))
+            .collect();
+        assert_eq!(warned, expected);
     }
 
     #[test]
