@@ -59,11 +59,13 @@ enum Escape {
 }
 
 impl Escape {
+    /// Asks the registry's function to escape every printable ASCII character and a few
+    /// others, and compares with the known answers.
     fn of(registry: &Handlebars<'_>) -> Escape {
-        const SPECIAL: &str = "a<>\"&'`=z";
-        match registry.get_escape_fn()(SPECIAL) {
-            escaped if escaped == handlebars::html_escape(SPECIAL) => Escape::Html,
-            escaped if escaped == SPECIAL => Escape::Nothing,
+        let probe: String = (' '..='~').chain(['\n', '\t', 'é', '漢', '😀']).collect();
+        match registry.get_escape_fn()(&probe) {
+            escaped if escaped == handlebars::html_escape(&probe) => Escape::Html,
+            escaped if escaped == probe => Escape::Nothing,
             _ => Escape::Registry,
         }
     }
@@ -1129,6 +1131,10 @@ mod tests {
         let mut registry = registry();
         registry.register_escape_fn(|text| text.to_uppercase());
         assert_eq!(Escape::of(&registry), Escape::Registry);
+        // HTML escaping and one more character is the site's own too.
+        let mut slashes = self::registry();
+        slashes.register_escape_fn(|text| handlebars::html_escape(text).replace('/', "&#x2F;"));
+        assert_eq!(Escape::of(&slashes), Escape::Registry);
         let layout = "{{title}}|{{{title}}}|{{#each tags}}{{this}}{{/each}}";
         let direct = compile_with(&registry, &BTreeSet::new(), layout, &[]).unwrap();
         let expected = registry.render_template(layout, &page()).unwrap();
