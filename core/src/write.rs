@@ -187,10 +187,7 @@ fn write_all(files: &Files, root: &Path) -> Result<(), Error> {
     }
     let errors: Vec<Error> = parents
         .iter()
-        .filter_map(|folder| {
-            let path = root.join(folder);
-            fs::create_dir_all(&path).err().map(|e| Error::io(&path, e))
-        })
+        .filter_map(|folder| make_folder(root, folder).err())
         .collect();
     if let Some(error) = Error::from_many(errors) {
         return Err(error);
@@ -201,25 +198,28 @@ fn write_all(files: &Files, root: &Path) -> Result<(), Error> {
         .flat_map_iter(|(folder, files)| {
             let made = match folder.is_empty() || parents.contains(folder) {
                 true => Ok(()),
-                false => {
-                    let path = root.join(folder);
-                    fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))
-                }
+                false => make_folder(root, folder),
             };
-            let written: Vec<Error> = match made {
+            match made {
                 Ok(()) => files
                     .iter()
                     .filter_map(|(key, file)| write_file(&root.join(key), file).err())
                     .collect(),
                 Err(error) => vec![error],
-            };
-            written
+            }
         })
         .collect();
     match Error::from_many(errors) {
         Some(error) => Err(error),
         None => Ok(()),
     }
+}
+
+/// `folder` under `root`, and any folder above it missing; one another worker has just
+/// made counts as made.
+fn make_folder(root: &Path, folder: &str) -> Result<(), Error> {
+    let path = root.join(folder);
+    fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))
 }
 
 fn write_file(path: &Path, file: &File) -> Result<(), Error> {
