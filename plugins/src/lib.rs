@@ -27,6 +27,7 @@ pub mod feed;
 pub mod headings;
 pub mod highlight;
 mod html_text;
+mod html_tokens;
 pub mod in_place;
 mod key_path;
 pub mod layouts;
