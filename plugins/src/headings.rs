@@ -1,24 +1,22 @@
 //! `headings`: an `id` on every heading that lacks one, optional anchor links, and a
 //! per-page `headings` list (`level`, `id`, `text`) that `toc` and templates read.
 //!
-//! It works on HTML with lol_html, so it runs after markdown on any HTML file, whoever
-//! wrote it. One pass is enough when every heading has an id (markdown gives them by
-//! default); a page with headings lacking one is read twice more: to learn every id in use
-//! and choose new ones, then to write them.
+//! It reads HTML (`html_tokens`), so it runs after markdown on any HTML file,
+//! whoever wrote it, and adds to the page where the headings are rather than writing it
+//! anew. A page with headings lacking an id is read once more, to learn every id in use
+//! and choose new ones; markdown gives ids by default.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::ops::Range;
 
 use ironsmith_core::{
     for_each_file, parse_options, Error, File, FileError, Files, Pattern, Plugin, Site,
 };
-use lol_html::html_content::{ContentType, Element, EndTag, TextChunk};
-use lol_html::{ElementContentHandlers, HandlerResult, HtmlRewriter, Selector, Settings};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 use crate::html_text;
+use crate::html_tokens::{add_attribute, splice, OpenElements, StartTag, Token, Tokenizer};
 use crate::slug::UniqueSlugs;
 
 pub const NAME: &str = "headings";
@@ -143,35 +141,9 @@ impl Heading {
     }
 }
 
-/// Selectors, parsed once per build.
-#[derive(Debug)]
-struct Selectors {
-    headings: Selector,
-    hidden: Selector,
-    ids: Selector,
-}
-
-impl Selectors {
-    fn new() -> Self {
-        let parse = |css: &str| {
-            css.parse::<Selector>()
-                .unwrap_or_else(|_| unreachable!("a valid selector"))
-        };
-        Selectors {
-            headings: parse("h1, h2, h3, h4, h5, h6"),
-            hidden: parse(
-                "h1 [aria-hidden=true], h2 [aria-hidden=true], h3 [aria-hidden=true], \
-                 h4 [aria-hidden=true], h5 [aria-hidden=true], h6 [aria-hidden=true]",
-            ),
-            ids: parse("[id]"),
-        }
-    }
-}
-
 #[derive(Debug)]
 pub struct Headings {
     options: Options,
-    selectors: Selectors,
 }
 
 pub fn create(options: &Value) -> Result<Box<dyn Plugin>, String> {
@@ -180,10 +152,7 @@ pub fn create(options: &Value) -> Result<Box<dyn Plugin>, String> {
 
 impl Headings {
     pub fn new(options: Options) -> Self {
-        Headings {
-            options,
-            selectors: Selectors::new(),
-        }
+        Headings { options }
     }
 }
 
@@ -202,7 +171,7 @@ impl Plugin for Headings {
 impl Headings {
     fn process_file(&self, file: &mut File) -> Result<(), FileError> {
         let html = html_text::page(file, NAME)?;
-        let (rewritten, headings) = self.process(html)?;
+        let (rewritten, headings) = self.process(html);
         if let Some(html) = rewritten {
             file.contents = html.into_bytes();
         }
@@ -212,148 +181,64 @@ impl Headings {
     }
 
     /// The page with ids and anchors added (`None` when nothing changed), and its headings.
-    pub fn process(&self, html: &str) -> Result<(Option<String>, Vec<Heading>), FileError> {
+    pub fn process(&self, html: &str) -> (Option<String>, Vec<Heading>) {
         if !has_heading(html) {
-            return Ok((None, Vec::new()));
+            return (None, Vec::new());
         }
-        let first = self.pass(html, Read::Headings)?;
-        if !first.missing {
-            return Ok((first.changed.then_some(first.html), first.headings));
+        let mut found = read(html);
+        let levels = self.options.levels;
+        let in_scope = |found: &Found| levels.contains(found.heading.level);
+        let missing = found
+            .iter()
+            .any(|found| in_scope(found) && found.heading.id.is_none());
+        let anchored = self.options.anchor != Placement::None
+            && found
+                .iter()
+                .any(|found| in_scope(found) && found.heading.id.is_some());
+        if !missing && !anchored {
+            return (None, found.into_iter().map(|found| found.heading).collect());
         }
-        let planned = self.plan(&self.pass(html, Read::Ids)?);
-        let last = self.pass(html, Read::Planned(&planned))?;
-        Ok((Some(last.html), last.headings))
+        if missing {
+            self.give_ids(html, &mut found);
+        }
+        let mut edits = Vec::with_capacity(found.len() * 2);
+        for found in &found {
+            if !in_scope(found) {
+                continue;
+            }
+            let Some(id) = &found.heading.id else {
+                continue;
+            };
+            if found.given_id {
+                edits.push(add_attribute(found.attributes_end, "id", id));
+            }
+            self.add_anchor(&mut edits, found, id);
+        }
+        let headings = found.into_iter().map(|found| found.heading).collect();
+        // A heading inside another puts the outer one's end after the inner one's edits.
+        edits.sort_by_key(|(range, _)| range.start);
+        (Some(splice(html, &edits)), headings)
     }
 
-    /// The id of each heading after this run: its own, or a new slug of its text, unique
-    /// among every id of the page.
-    fn plan(&self, pass: &Pass) -> Vec<Option<String>> {
+    /// Gives each heading in scope that lacks an id a slug of its text, unique among every
+    /// id of the page.
+    fn give_ids(&self, html: &str, found: &mut [Found]) {
         let prefix = &self.options.prefix;
         let mut slugs = UniqueSlugs::default();
-        for id in &pass.ids {
-            slugs.reserve(id.strip_prefix(prefix.as_str()).unwrap_or(id));
+        for id in page_ids(html) {
+            slugs.reserve(id.strip_prefix(prefix.as_str()).unwrap_or(&id));
         }
-        pass.headings
-            .iter()
-            .map(|heading| match &heading.id {
-                Some(id) => Some(id.clone()),
-                None if self.options.levels.contains(heading.level) => {
-                    Some(format!("{prefix}{}", slugs.next(&heading.text)))
-                }
-                None => None,
-            })
-            .collect()
-    }
-
-    /// One read of the page.
-    fn pass(&self, html: &str, read: Read<'_>) -> Result<Pass, FileError> {
-        let planned = match read {
-            Read::Planned(ids) => Some(ids),
-            Read::Headings | Read::Ids => None,
-        };
-        let state = Rc::new(RefCell::new(Pass::default()));
-        let on_heading = state.clone();
-        let on_text = state.clone();
-        let on_hidden = state.clone();
-        let on_id = state.clone();
-        let mut handlers = vec![(
-            Cow::Borrowed(&self.selectors.headings),
-            ElementContentHandlers::default()
-                .element(move |el: &mut Element| self.heading(&on_heading, el, planned))
-                .text(move |chunk: &mut TextChunk| {
-                    on_text.borrow_mut().text(chunk.as_str());
-                    Ok(())
-                }),
-        )];
-        // Every selector costs a share of the parse: these two only where they can match.
-        if html.contains("aria-hidden") {
-            handlers.push((
-                Cow::Borrowed(&self.selectors.hidden),
-                ElementContentHandlers::default()
-                    .element(move |el: &mut Element| hide(&on_hidden, el)),
-            ));
-        }
-        if matches!(read, Read::Ids) {
-            handlers.push((
-                Cow::Borrowed(&self.selectors.ids),
-                ElementContentHandlers::default().element(move |el: &mut Element| {
-                    if let Some(id) = el.get_attribute("id") {
-                        on_id
-                            .borrow_mut()
-                            .ids
-                            .push(html_text::decode(&id).into_owned());
-                    }
-                    Ok(())
-                }),
-            ));
-        }
-        let mut output = Vec::with_capacity(html.len() + html.len() / 8);
-        let settings = Settings {
-            element_content_handlers: handlers,
-            strict: false,
-            ..Settings::new()
-        };
-        let mut rewriter =
-            HtmlRewriter::new(settings, |chunk: &[u8]| output.extend_from_slice(chunk));
-        rewriter
-            .write(html.as_bytes())
-            .and_then(|()| rewriter.end())
-            .map_err(|error| FileError::new(format!("cannot read the HTML: {error}")))?;
-        let mut pass = state.take();
-        for heading in &mut pass.headings {
-            heading.text = collapse_whitespace(&heading.text);
-        }
-        if pass.changed || planned.is_some() {
-            pass.html = String::from_utf8(output)
-                .map_err(|_| FileError::new("the rewritten HTML is not UTF-8"))?;
-        }
-        Ok(pass)
-    }
-
-    fn heading(
-        &self,
-        state: &Rc<RefCell<Pass>>,
-        el: &mut Element,
-        planned: Option<&[Option<String>]>,
-    ) -> HandlerResult {
-        let level = level_of(&el.tag_name());
-        let mut pass = state.borrow_mut();
-        let index = pass.headings.len();
-        let mut id = el
-            .get_attribute("id")
-            .map(|id| html_text::decode(&id).into_owned());
-        let in_scope = self.options.levels.contains(level);
-        if in_scope && id.is_none() {
-            match planned.and_then(|ids| ids.get(index)).cloned().flatten() {
-                Some(new) => {
-                    el.set_attribute("id", &html_text::escape(&new))?;
-                    id = Some(new);
-                }
-                None => pass.missing = true,
+        for found in found {
+            let heading = &mut found.heading;
+            if heading.id.is_none() && self.options.levels.contains(heading.level) {
+                heading.id = Some(format!("{prefix}{}", slugs.next(&heading.text)));
+                found.given_id = true;
             }
         }
-        if in_scope {
-            if let Some(id) = &id {
-                self.add_anchor(el, id)?;
-                pass.changed |= self.options.anchor != Placement::None;
-            }
-        }
-        pass.headings.push(Heading {
-            level,
-            id,
-            text: String::new(),
-        });
-        pass.current = Some(index);
-        drop(pass);
-        let on_end = state.clone();
-        el.on_end_tag(Box::new(move |_: &mut EndTag| {
-            on_end.borrow_mut().current = None;
-            Ok(())
-        }))?;
-        Ok(())
     }
 
-    fn add_anchor(&self, el: &mut Element, id: &str) -> HandlerResult {
+    /// The anchor link's edits for a heading.
+    fn add_anchor(&self, edits: &mut Vec<(Range<usize>, String)>, found: &Found, id: &str) {
         let options = &self.options;
         let mut link = String::from("<a class=\"");
         html_text::escape_into(&mut link, &options.anchor_class);
@@ -364,85 +249,126 @@ impl Headings {
             Placement::None => {}
             Placement::Wrap => {
                 link.push('>');
-                el.prepend(&link, ContentType::Html);
-                el.on_end_tag(Box::new(|end: &mut EndTag| {
-                    end.before("</a>", ContentType::Html);
-                    Ok(())
-                }))?;
+                let (start, end) = (found.content.start, found.content.end);
+                edits.push((start..start, link));
+                edits.push((end..end, "</a>".into()));
             }
             Placement::Before | Placement::After => {
                 link.push_str(" aria-hidden=\"true\">");
                 link.push_str(&options.anchor_symbol);
                 link.push_str("</a>");
-                if options.anchor == Placement::Before {
-                    el.prepend(&link, ContentType::Html);
-                } else {
-                    el.append(&link, ContentType::Html);
-                }
+                let at = match options.anchor {
+                    Placement::Before => found.content.start,
+                    _ => found.content.end,
+                };
+                edits.push((at..at, link));
             }
         }
-        Ok(())
     }
 }
 
-/// An element inside a heading that assistive technology skips; so does its text here.
-fn hide(state: &Rc<RefCell<Pass>>, el: &mut Element) -> HandlerResult {
-    if !el.can_have_content() {
-        return Ok(());
-    }
-    state.borrow_mut().hidden += 1;
-    let on_end = state.clone();
-    el.on_end_tag(Box::new(move |_: &mut EndTag| {
-        let mut pass = on_end.borrow_mut();
-        pass.hidden = pass.hidden.saturating_sub(1);
-        Ok(())
-    }))
+/// A heading of the page, and where its parts are.
+#[derive(Debug)]
+struct Found {
+    heading: Heading,
+    /// Where its start tag's attributes end: where an `id` goes.
+    attributes_end: usize,
+    /// Its id was given by this run, so it goes into the page.
+    given_id: bool,
+    /// Its content, between its start tag and the end tag that closes it (or the page's
+    /// end).
+    content: Range<usize>,
 }
 
-/// What a read of a page is for.
-#[derive(Debug, Clone, Copy)]
-enum Read<'a> {
-    /// The headings, with anchors added to those that have an id.
-    Headings,
-    /// The headings and every id of the page, to choose new ids.
-    Ids,
-    /// The headings, each lacking an id getting its planned one.
-    Planned(&'a [Option<String>]),
-}
-
-/// What one read of a page found.
-#[derive(Debug, Default)]
-struct Pass {
-    headings: Vec<Heading>,
-    /// Every id of the page, for [`Read::Ids`].
-    ids: Vec<String>,
-    /// The heading whose text is being read.
-    current: Option<usize>,
-    /// How many `aria-hidden` elements the text is inside.
-    hidden: usize,
-    /// A heading in scope has no id and none was planned.
-    missing: bool,
-    /// An anchor was added, so `html` differs from the page.
-    changed: bool,
-    /// The rewritten page, when it changed or got planned ids.
-    html: String,
-}
-
-impl Pass {
-    fn text(&mut self, raw: &str) {
-        if self.hidden > 0 {
-            return;
+/// The headings of `html`, in document order. Text inside `aria-hidden` elements (an
+/// anchor's symbol) is left out of a heading's text; text inside a heading nested in
+/// another is the inner one's.
+fn read(html: &str) -> Vec<Found> {
+    let mut found: Vec<Found> = Vec::new();
+    let mut open = OpenElements::default();
+    // The headings open, innermost last: each one's index in `found` and the depth below
+    // which it is closed; then the same depth for an `aria-hidden` element inside one.
+    let mut open_headings: Vec<(usize, usize)> = Vec::new();
+    let mut hidden_below: Option<usize> = None;
+    for token in Tokenizer::new(html) {
+        open.follow(&token);
+        let depth = open.depth();
+        match token {
+            Token::EndTag(tag) => {
+                while let Some(&(index, below)) = open_headings.last() {
+                    if depth >= below {
+                        break;
+                    }
+                    found[index].content.end = tag.span.start;
+                    open_headings.pop();
+                }
+                if hidden_below.is_some_and(|below| depth < below) {
+                    hidden_below = None;
+                }
+            }
+            Token::StartTag(tag) => match level_of(&tag) {
+                Some(level) => {
+                    open_headings.push((found.len(), depth));
+                    let id = tag
+                        .attribute("id")
+                        .map(|id| html_text::decode(id).into_owned());
+                    found.push(Found {
+                        heading: Heading {
+                            level,
+                            id,
+                            text: String::new(),
+                        },
+                        attributes_end: tag.attributes_end(),
+                        given_id: false,
+                        content: tag.span.end..html.len(),
+                    });
+                }
+                None => {
+                    if hidden_below.is_none()
+                        && !open_headings.is_empty()
+                        && tag.has_content
+                        && tag.attribute("aria-hidden") == Some("true")
+                    {
+                        hidden_below = Some(depth);
+                    }
+                }
+            },
+            Token::Text(text) if hidden_below.is_none() => {
+                if let Some(&(index, _)) = open_headings.last() {
+                    let text = match text.decodes {
+                        true => html_text::decode(text.text),
+                        false => Cow::Borrowed(text.text),
+                    };
+                    found[index].heading.text.push_str(&text);
+                }
+            }
+            _ => {}
         }
-        if let Some(heading) = self.current.and_then(|i| self.headings.get_mut(i)) {
-            heading.text.push_str(&html_text::decode(raw));
-        }
     }
+    for found in &mut found {
+        found.heading.text = collapse_whitespace(&found.heading.text);
+    }
+    found
 }
 
-fn level_of(tag: &str) -> u8 {
-    tag.as_bytes()
-        .get(1)
-        .map_or(0, |digit| digit.saturating_sub(b'0'))
+/// Every `id` of the page, decoded.
+fn page_ids(html: &str) -> Vec<String> {
+    Tokenizer::new(html)
+        .filter_map(|token| match token {
+            Token::StartTag(tag) => tag
+                .attribute("id")
+                .map(|id| html_text::decode(id).into_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A heading's level, from its tag: `h1` to `h6`, in any case.
+fn level_of(tag: &StartTag<'_>) -> Option<u8> {
+    match tag.name.as_bytes() {
+        [b'h' | b'H', digit @ b'1'..=b'6'] if tag.has_content => Some(digit - b'0'),
+        _ => None,
+    }
 }
 
 /// Whether `<h1>`..`<h6>` (any case) starts somewhere in `html`: most files without
@@ -460,9 +386,8 @@ fn collapse_whitespace(text: &str) -> String {
 
 /// The headings of `html`, read without changing it: for plugins that run where
 /// `headings` did not.
-pub fn scan(html: &str) -> Result<Vec<Heading>, FileError> {
-    let reader = Headings::new(Options::default());
-    Ok(reader.pass(html, Read::Headings)?.headings)
+pub fn scan(html: &str) -> Vec<Heading> {
+    read(html).into_iter().map(|found| found.heading).collect()
 }
 
 #[cfg(test)]
@@ -472,7 +397,7 @@ mod tests {
 
     fn process(options: Value, html: &str) -> (String, Vec<Heading>) {
         let plugin = Headings::new(parse_options(&options).unwrap());
-        let (rewritten, headings) = plugin.process(html).unwrap();
+        let (rewritten, headings) = plugin.process(html);
         (rewritten.unwrap_or_else(|| html.to_string()), headings)
     }
 
@@ -508,15 +433,10 @@ mod tests {
     #[test]
     fn pages_whose_headings_have_ids_are_left_as_they_are() {
         let plugin = Headings::new(Options::default());
-        let (rewritten, headings) = plugin
-            .process("<h2 id=\"a\">A <em>b</em>\n c</h2>")
-            .unwrap();
+        let (rewritten, headings) = plugin.process("<h2 id=\"a\">A <em>b</em>\n c</h2>");
         assert_eq!(rewritten, None);
         assert_eq!(headings, [heading(2, "a", "A b c")]);
-        assert_eq!(
-            plugin.process("<p>no headings</p><hr>").unwrap(),
-            (None, Vec::new())
-        );
+        assert_eq!(plugin.process("<p>no headings</p><hr>"), (None, Vec::new()));
     }
 
     #[test]
@@ -570,13 +490,28 @@ mod tests {
     }
 
     #[test]
+    fn ids_and_anchors_go_where_the_heading_tags_are() {
+        let (out, headings) = process(
+            json!({"anchor": "after"}),
+            "<H2 class=\"x\">Upper</H2><div><h3 data-n=1/>Open<em>ed</div><h4>Last",
+        );
+        assert_eq!(
+            out,
+            "<H2 class=\"x\" id=\"upper\">Upper<a class=\"anchor\" href=\"#upper\" aria-hidden=\"true\">#</a></H2>\
+             <div><h3 data-n=1/ id=\"opened\">Open<em>ed<a class=\"anchor\" href=\"#opened\" aria-hidden=\"true\">#</a></div>\
+             <h4 id=\"last\">Last<a class=\"anchor\" href=\"#last\" aria-hidden=\"true\">#</a>"
+        );
+        assert_eq!(headings[1], heading(3, "opened", "Opened"));
+    }
+
+    #[test]
     fn text_in_hidden_anchors_is_not_the_heading_text() {
         let (_, headings) = process(
             json!(null),
             "<h2 id=\"x\"><a href=\"#x\" aria-hidden=\"true\"><span>#</span></a> Real <b>text</b></h2>",
         );
         assert_eq!(headings, [heading(2, "x", "Real text")]);
-        assert_eq!(scan("<h5>Five</h5>").unwrap(), [heading(5, "", "Five")]);
+        assert_eq!(scan("<h5>Five</h5>"), [heading(5, "", "Five")]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! Text as HTML holds it: lol_html hands over text and attribute values as written in the
-//! source, entities included, so plugins that read text (heading titles, code) decode it,
-//! and plugins that write text escape it.
+//! Text as HTML holds it: tokenizers (ours and lol_html) hand over text and attribute
+//! values as written in the source, entities included, so plugins that read text (heading
+//! titles, code) decode it, and plugins that write text escape it.
 
 use std::borrow::Cow;
 
@@ -14,6 +14,15 @@ pub fn read_through(settings: Settings<'_, '_>, html: &[u8]) -> Result<(), Rewri
     let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
     rewriter.write(html)?;
     rewriter.end()
+}
+
+/// A page's bytes as text, bytes that are not UTF-8 read as U+FFFD, as browsers read them.
+pub fn lossy(html: &[u8]) -> Cow<'_, str> {
+    // Checked first: a lossy conversion of a page that is UTF-8 costs more.
+    match std::str::from_utf8(html) {
+        Ok(html) => Cow::Borrowed(html),
+        Err(_) => String::from_utf8_lossy(html),
+    }
 }
 
 /// `a &lt; b &amp;&#32;c` -> `a < b & c`. Numeric references and the named ones HTML
@@ -86,13 +95,6 @@ pub fn escape_into(out: &mut String, text: &str) {
     out.push_str(rest);
 }
 
-/// [`escape_into`] a new string.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    escape_into(&mut out, text);
-    out
-}
-
 /// A page's text for a plugin that reads HTML; a page that is not UTF-8 is an error telling
 /// what to do.
 pub fn page<'f>(file: &'f File, plugin: &str) -> Result<&'f str, FileError> {
@@ -138,6 +140,11 @@ mod tests {
 
     #[test]
     fn escapes_markup_characters() {
+        let escape = |text: &str| {
+            let mut out = String::new();
+            escape_into(&mut out, text);
+            out
+        };
         assert_eq!(
             escape("<a href=\"x\">&</a>"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"

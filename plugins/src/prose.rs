@@ -1,17 +1,9 @@
-//! A page's prose, read with lol_html: the text a reader sees, without markup, scripts or
-//! `aria-hidden` decorations, with a word break wherever a block element starts. `search`
-//! keeps the first words of it; `word-count` counts all of it.
-
-use std::borrow::Cow;
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use lol_html::html_content::{Element, EndTag, TextChunk};
-use lol_html::{
-    DocumentContentHandlers, ElementContentHandlers, HandlerResult, Selector, Settings,
-};
+//! A page's prose: the text a reader sees, without markup, scripts or `aria-hidden`
+//! decorations, with a word break wherever a block element starts. `search` keeps the
+//! first words of it; `word-count` counts all of it.
 
 use crate::html_text;
+use crate::html_tokens::{OpenElements, StartTag, Token, Tokenizer};
 
 /// Elements whose content is not prose.
 const HIDDEN: &[&str] = &["script", "style", "template", "noscript", "svg", "math"];
@@ -22,12 +14,9 @@ const INLINE: &[&str] = &[
     "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
 ];
 
-/// What a handler returns to stop reading once the sink has enough.
-const STOP: &str = "enough prose";
-
 /// Where the prose goes.
-pub trait ProseSink: Default + 'static {
-    /// Decoded text (`&amp;` is `&`), in document order, split wherever lol_html likes.
+pub trait ProseSink {
+    /// Decoded text (`&amp;` is `&`), in document order, in pieces.
     fn text(&mut self, text: &str);
     /// A block element starts: what comes next is a new word.
     fn word_break(&mut self);
@@ -37,82 +26,42 @@ pub trait ProseSink: Default + 'static {
     }
 }
 
-/// Reads pages; holds the selector lol_html would otherwise parse for every page.
-#[derive(Debug)]
-pub struct ProseReader {
-    every_element: Selector,
-}
-
-impl Default for ProseReader {
-    fn default() -> Self {
-        ProseReader {
-            every_element: "*"
-                .parse()
-                .unwrap_or_else(|_| unreachable!("a valid selector")),
+/// Feeds `html`'s prose to `sink` until the page ends or the sink is full.
+pub fn read<S: ProseSink>(html: &str, sink: &mut S) {
+    let mut open = OpenElements::default();
+    // The depth below which the hidden element being skipped closes.
+    let mut hidden_below: Option<usize> = None;
+    for token in Tokenizer::new(html) {
+        open.follow(&token);
+        if hidden_below.is_some_and(|depth| open.depth() < depth) {
+            hidden_below = None;
+        }
+        match &token {
+            Token::StartTag(tag) => {
+                if !INLINE.iter().any(|name| tag.is(name)) {
+                    sink.word_break();
+                }
+                if hidden_below.is_none() && tag.has_content && hides(tag) {
+                    hidden_below = Some(open.depth());
+                }
+            }
+            Token::Text(text) if hidden_below.is_none() => {
+                match text.decodes {
+                    true => sink.text(&html_text::decode(text.text)),
+                    false => sink.text(text.text),
+                }
+                if sink.is_full() {
+                    return;
+                }
+            }
+            _ => {}
         }
     }
 }
 
-/// The sink, and how many hidden elements the tokenizer is inside.
-#[derive(Default)]
-struct State<S> {
-    sink: S,
-    hidden: usize,
-}
-
-impl ProseReader {
-    /// Feeds `html`'s prose to `sink` until the page ends or the sink is full.
-    pub fn read<S: ProseSink>(&self, html: &[u8], sink: S) -> Result<S, String> {
-        let state = Rc::new(RefCell::new(State { sink, hidden: 0 }));
-        let (on_element, on_text) = (state.clone(), state.clone());
-        let settings = Settings {
-            element_content_handlers: vec![(
-                Cow::Borrowed(&self.every_element),
-                ElementContentHandlers::default()
-                    .element(move |el: &mut Element| start(&on_element, el)),
-            )],
-            document_content_handlers: vec![DocumentContentHandlers::default().text(
-                move |chunk: &mut TextChunk| {
-                    let mut state = on_text.borrow_mut();
-                    if state.hidden == 0 {
-                        state.sink.text(&html_text::decode(chunk.as_str()));
-                    }
-                    match state.sink.is_full() {
-                        true => Err(STOP.into()),
-                        false => Ok(()),
-                    }
-                },
-            )],
-            ..Settings::new()
-        };
-        let outcome = html_text::read_through(settings, html);
-        let State { sink, .. } = state.take();
-        match outcome {
-            Err(error) if !sink.is_full() => Err(format!("cannot read its HTML: {error}")),
-            _ => Ok(sink),
-        }
-    }
-}
-
-/// What an element's start tag means for the prose: a word break, or hidden content until
-/// its end tag.
-fn start<S: ProseSink>(state: &Rc<RefCell<State<S>>>, el: &mut Element) -> HandlerResult {
-    let name = el.tag_name();
-    if !INLINE.contains(&name.as_str()) {
-        state.borrow_mut().sink.word_break();
-    }
-    let hidden = HIDDEN.contains(&name.as_str())
-        || el.get_attribute("aria-hidden").is_some_and(|v| v == "true");
-    if !hidden || !el.can_have_content() {
-        return Ok(());
-    }
-    state.borrow_mut().hidden += 1;
-    let on_end = state.clone();
-    el.on_end_tag(Box::new(move |_: &mut EndTag| {
-        on_end.borrow_mut().hidden -= 1;
-        Ok(())
-    }))?;
-    Ok(())
+/// Whether an element's content is left out of the prose.
+fn hides(tag: &StartTag<'_>) -> bool {
+    HIDDEN.iter().any(|name| tag.is(name)) || tag.attribute("aria-hidden") == Some("true")
 }
 
 #[cfg(test)]
@@ -133,10 +82,9 @@ mod tests {
     }
 
     fn read(html: &str) -> String {
-        ProseReader::default()
-            .read(html.as_bytes(), Transcript::default())
-            .unwrap()
-            .0
+        let mut transcript = Transcript::default();
+        super::read(html, &mut transcript);
+        transcript.0
     }
 
     #[test]
@@ -149,6 +97,13 @@ mod tests {
         let html = "<p>a<script>x()</script><style>p{}</style>b</p>\
                     <h2>T<a aria-hidden=\"true\">#</a></h2>";
         assert_eq!(read(html), "|a||b|T");
+    }
+
+    #[test]
+    fn hidden_content_ends_with_its_element_or_an_enclosing_one() {
+        let html = "<h2>T<span aria-hidden=\"true\"><span>#</span>x</span>y</h2>\
+                    <h3>U<b aria-hidden=\"true\">#</h3>z<img aria-hidden=\"true\">w";
+        assert_eq!(read(html), "|Ty|Uz|w");
     }
 
     #[test]
@@ -169,10 +124,8 @@ mod tests {
                 self.0.is_some()
             }
         }
-        let html = "<p>first</p><p>second</p>";
-        let sink = ProseReader::default()
-            .read(html.as_bytes(), FirstChunk(None))
-            .unwrap();
+        let mut sink = FirstChunk(None);
+        super::read("<p>first</p><p>second</p>", &mut sink);
         assert_eq!(sink.0.as_deref(), Some("first"));
     }
 }

@@ -6,18 +6,16 @@
 //! list is replaced by `toc`: a page in a collection is copied into it (and into its
 //! neighbours' links), and at 10,000 pages every key a page carries costs.
 
-use std::cell::Cell;
-
 use ironsmith_core::{
     for_each_file, parse_options, Error, File, FileError, Files, Pattern, Plugin, Site,
 };
-use lol_html::html_content::{Comment, ContentType};
-use lol_html::{DocumentContentHandlers, HtmlRewriter, Settings};
+use memchr::memmem;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::headings::{self, Heading, Levels};
 use crate::html_text;
+use crate::html_tokens::{splice, Token, Tokenizer};
 
 pub const NAME: &str = "toc";
 
@@ -119,61 +117,54 @@ impl Plugin for Toc {
 
 impl Toc {
     fn process_file(&self, file: &mut File) -> Result<(), FileError> {
-        let recorded = take_recorded(&mut file.metadata);
-        let html = html_text::page(file, NAME)?;
-        let listed = match recorded {
+        // A page is read only for what the `headings` list does not give: its headings
+        // when there is no list, its marker when it may have one.
+        let listed = match take_recorded(&mut file.metadata) {
             Some(list) => list,
-            None if headings::has_heading(html) => headings::scan(html)?,
-            None => Vec::new(),
+            None => {
+                let html = html_text::page(file, NAME)?;
+                match headings::has_heading(html) {
+                    true => headings::scan(html),
+                    false => Vec::new(),
+                }
+            }
         };
         let entries = nest(
             listed
                 .into_iter()
                 .filter(|heading| self.options.levels.contains(heading.level)),
         );
-        if let Some(rewritten) = self.replace_marker(html, &entries)? {
-            file.contents = rewritten.into_bytes();
+        if self.may_have_marker(&file.contents) {
+            let html = html_text::page(file, NAME)?;
+            if let Some(rewritten) = self.replace_marker(html, &entries) {
+                file.contents = rewritten.into_bytes();
+            }
         }
         let toc = entries.into_iter().map(Entry::into_value).collect();
         file.metadata.insert(KEY.into(), Value::Array(toc));
         Ok(())
     }
 
+    /// Whether a page holds a comment and the marker's text: most pages do not, and are
+    /// ruled out without reading them.
+    fn may_have_marker(&self, contents: &[u8]) -> bool {
+        let marker = self.options.marker.trim().as_bytes();
+        memmem::find(contents, b"<!--").is_some() && memmem::find(contents, marker).is_some()
+    }
+
     /// The page with each marker comment replaced by the rendered list; `None` without one.
-    fn replace_marker(&self, html: &str, entries: &[Entry]) -> Result<Option<String>, FileError> {
+    fn replace_marker(&self, html: &str, entries: &[Entry]) -> Option<String> {
         let marker = self.options.marker.trim();
-        // Most pages have no marker: they are ruled out without parsing.
-        if !(html.contains("<!--") && html.contains(marker)) {
-            return Ok(None);
-        }
         let rendered = self.render(entries);
-        let found = Cell::new(false);
-        let mut output = Vec::with_capacity(html.len() + rendered.len());
-        let settings = Settings {
-            document_content_handlers: vec![DocumentContentHandlers::default().comments(
-                |comment: &mut Comment| {
-                    if comment.text().trim() == marker {
-                        comment.replace(&rendered, ContentType::Html);
-                        found.set(true);
-                    }
-                    Ok(())
-                },
-            )],
-            strict: false,
-            ..Settings::new()
-        };
-        let mut rewriter =
-            HtmlRewriter::new(settings, |chunk: &[u8]| output.extend_from_slice(chunk));
-        rewriter
-            .write(html.as_bytes())
-            .and_then(|()| rewriter.end())
-            .map_err(|error| FileError::new(format!("cannot read the HTML: {error}")))?;
-        if !found.get() {
-            return Ok(None);
-        }
-        String::from_utf8(output)
-            .map(Some)
-            .map_err(|_| FileError::new("the rewritten HTML is not UTF-8"))
+        let edits: Vec<_> = Tokenizer::new(html)
+            .filter_map(|token| match token {
+                Token::Comment(comment) if comment.text.trim() == marker => {
+                    Some((comment.span, rendered.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        (!edits.is_empty()).then(|| splice(html, &edits))
     }
 
     /// `<nav class="toc"><ul><li><a href="#id">text</a><ul>...</ul></li></ul></nav>`; empty

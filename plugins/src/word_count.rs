@@ -5,13 +5,12 @@
 //! are left out, inline elements do not split a word, and each Chinese or Japanese
 //! character counts as a word, since those scripts put no spaces between words.
 
-use ironsmith_core::{
-    for_each_file, parse_options, Error, FileError, Files, Pattern, Plugin, Site,
-};
+use ironsmith_core::{for_each_file, parse_options, Error, Files, Pattern, Plugin, Site};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::prose::{ProseReader, ProseSink};
+use crate::html_text;
+use crate::prose::{self, ProseSink};
 
 pub const NAME: &str = "word-count";
 
@@ -49,7 +48,6 @@ impl Default for Options {
 #[derive(Debug)]
 pub struct WordCount {
     options: Options,
-    reader: ProseReader,
 }
 
 pub fn create(options: &Value) -> Result<Box<dyn Plugin>, String> {
@@ -67,10 +65,7 @@ pub fn create(options: &Value) -> Result<Box<dyn Plugin>, String> {
             ));
         }
     }
-    Ok(Box::new(WordCount {
-        options,
-        reader: ProseReader::default(),
-    }))
+    Ok(Box::new(WordCount { options }))
 }
 
 impl Plugin for WordCount {
@@ -81,11 +76,9 @@ impl Plugin for WordCount {
     fn run(&self, files: &mut Files, _site: &mut Site) -> Result<(), Error> {
         let options = &self.options;
         for_each_file(files, &options.pattern, |_, file| {
-            let words = self
-                .reader
-                .read(&file.contents, Counter::default())
-                .map_err(FileError::new)?
-                .words;
+            let mut counter = Counter::default();
+            prose::read(&html_text::lossy(&file.contents), &mut counter);
+            let words = counter.words;
             let reading_time = reading_time(words, options);
             file.metadata
                 .insert(options.meta_key_count.clone(), words.into());

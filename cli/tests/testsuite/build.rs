@@ -246,8 +246,14 @@ fn docs_site() {
         "<span class=\"hl-comment\"># fetch</span>",
         "<pre><code class=\"language-cobol\">MOVE A TO B.\n</code></pre>",
         "prev: Guide /guide/ | next: Using it /guide/usage/",
+        "<script>document.title = \"<h2>Not a heading</h2>\";</script>",
+        "<!-- <h2>Commented out</h2> -->",
+        "<textarea><h3>Typed, not shown</h3></textarea>",
     ] {
         assert!(install.contains(part), "{part}\n{install}");
+    }
+    for id in ["not-a-heading", "commented-out", "typed-not-shown"] {
+        assert!(!install.contains(id), "{id}\n{install}");
     }
     let usage = test.read_text("build/guide/usage/index.html");
     assert!(usage.contains("This is version 2.1 of Using it. (Rendered by in-place.)"));

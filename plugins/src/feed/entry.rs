@@ -59,13 +59,13 @@ impl Entry {
                 let html = file.text().ok_or_else(|| {
                     FileError::new("is not UTF-8 text, so it cannot go in a feed: leave it out of the collection")
                 })?;
-                Some(links::absolutize(html, site, &page)?)
+                Some(links::absolutize(html, site, &page))
             }
             ContentKind::Excerpt => None,
         };
         let summary = match (metadata.get("excerpt"), metadata.get("description")) {
             (Some(Value::String(excerpt)), _) if !excerpt.trim().is_empty() => {
-                Some(Summary::Html(links::absolutize(excerpt, site, &page)?))
+                Some(Summary::Html(links::absolutize(excerpt, site, &page)))
             }
             (_, Some(Value::String(text))) if !text.trim().is_empty() => {
                 Some(Summary::Text(text.clone()))

@@ -1,7 +1,8 @@
 //! Absolute URLs: feed readers show an item away from its page, so every link in it must
 //! carry the site's address.
 
-use lol_html::{element, rewrite_str, RewriteStrSettings};
+use crate::html_text;
+use crate::html_tokens::{splice, Token, Tokenizer};
 
 /// The site's URL, checked: feed links are useless without a scheme and a host.
 pub fn site_url(url: &str, origin: &str) -> Result<String, String> {
@@ -52,29 +53,27 @@ fn encode_path(path: &str) -> String {
 
 /// Rewrites `href` and `src` attributes that are not absolute: `/x` against the site URL,
 /// `#x` and `x` against the page's own URL.
-pub fn absolutize(html: &str, site: &str, page: &str) -> Result<String, String> {
-    let rewrite = |attribute: &'static str| {
-        move |element: &mut lol_html::html_content::Element| {
-            if let Some(value) = element.get_attribute(attribute) {
-                let absolute = resolve(&value, site, page);
-                if absolute != value {
-                    element.set_attribute(attribute, &absolute)?;
-                }
+pub fn absolutize(html: &str, site: &str, page: &str) -> String {
+    let mut edits = Vec::new();
+    for token in Tokenizer::new(html) {
+        let Token::StartTag(tag) = token else {
+            continue;
+        };
+        for name in ["href", "src"] {
+            // The first of a repeated attribute is the one browsers follow.
+            let Some(attribute) = tag.find_attribute(name) else {
+                continue;
+            };
+            let value = html_text::decode(attribute.value);
+            let absolute = resolve(&value, site, page);
+            if absolute != value {
+                edits.push(tag.set_attribute(name, &absolute));
             }
-            Ok(())
         }
-    };
-    rewrite_str(
-        html,
-        RewriteStrSettings {
-            element_content_handlers: vec![
-                element!("[href]", rewrite("href")),
-                element!("[src]", rewrite("src")),
-            ],
-            ..RewriteStrSettings::new()
-        },
-    )
-    .map_err(|error| format!("cannot make its links absolute: {error}"))
+    }
+    // `src` may be written before `href`: edits go in page order.
+    edits.sort_by_key(|(span, _)| span.start);
+    splice(html, &edits)
 }
 
 /// `reference` as an absolute URL, for a page at `site/page`.
@@ -187,9 +186,20 @@ mod tests {
     }
 
     #[test]
+    fn absolutize_reads_attributes_as_browsers_do() {
+        let html = "<A HREF='x?a=1&amp;b=2' href=/ignored>x</A>\
+                    <script>let s = '<a href=\"/no\">';</script><!-- <img src=/no> -->";
+        assert_eq!(
+            absolutize(html, SITE, "p/"),
+            "<A href=\"https://example.com/p/x?a=1&amp;b=2\" href=/ignored>x</A>\
+             <script>let s = '<a href=\"/no\">';</script><!-- <img src=/no> -->"
+        );
+    }
+
+    #[test]
     fn absolutize_rewrites_href_and_src_only() {
         let html = r##"<p><a href="/about/">About</a> <img src="pic.png" alt="/x"> <a href="https://a.org">a</a> <sup><a href="#fn-1">1</a></sup> /plain</p>"##;
-        let out = absolutize(html, SITE, "posts/a/").unwrap();
+        let out = absolutize(html, SITE, "posts/a/");
         assert_eq!(
             out,
             r##"<p><a href="https://example.com/about/">About</a> <img src="https://example.com/posts/a/pic.png" alt="/x"> <a href="https://a.org">a</a> <sup><a href="https://example.com/posts/a/#fn-1">1</a></sup> /plain</p>"##

@@ -17,7 +17,7 @@ mod themes;
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::rc::Rc;
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -25,14 +25,13 @@ use ironsmith_core::{
     check_output_path, for_each_file, parse_options, Error, File, FileError, Files, Pattern,
     Plugin, Site,
 };
-use lol_html::html_content::{ContentType, Element, EndTag, TextChunk};
-use lol_html::{ElementContentHandlers, HandlerResult, HtmlRewriter, Selector, Settings};
 use rayon::prelude::*;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use tree_sitter_highlight::{HighlightEvent, Highlighter};
 
 use crate::html_text;
+use crate::html_tokens::{splice, OpenElements, StartTag, Token, Tokenizer};
 use themes::{Theme, NAMES};
 
 pub const NAME: &str = "highlight";
@@ -101,9 +100,7 @@ pub struct Highlight {
     theme: &'static Theme,
     /// Alias -> index of a language.
     aliases: HashMap<String, usize>,
-    code: Selector,
-    inside_code: Selector,
-    renderer: Arc<Renderer>,
+    renderer: Renderer,
     /// The sources were searched for languages to compile early.
     hinted: AtomicBool,
 }
@@ -135,16 +132,10 @@ impl Highlight {
             })?;
             aliases.insert(alias.to_ascii_lowercase(), index);
         }
-        let parse = |css: &str| {
-            css.parse::<Selector>()
-                .unwrap_or_else(|_| unreachable!("a valid selector"))
-        };
-        let renderer = Arc::new(Renderer::new(&options, theme));
+        let renderer = Renderer::new(&options, theme);
         Ok(Highlight {
             theme,
             aliases,
-            code: parse("pre > code"),
-            inside_code: parse("pre > code *"),
             renderer,
             options,
             hinted: AtomicBool::new(false),
@@ -254,114 +245,79 @@ impl Highlight {
     }
 
     /// The page with its code blocks highlighted; `None` when it has none to highlight.
+    /// A block is a `<code>` element whose parent is a `<pre>`; markup inside it gives way
+    /// to the highlighting, its text stays.
     pub fn process(&self, html: &str) -> Result<Option<String>, FileError> {
         // A block names its language in a class: pages without one are not parsed.
         let named = html.contains("language-") || html.contains("lang-");
         if !(named && html_text::has_start_tag(html, "code")) {
             return Ok(None);
         }
-        let block = Rc::new(RefCell::new(Block::default()));
-        let (on_code, on_text, on_inner) = (block.clone(), block.clone(), block.clone());
-        let settings = Settings {
-            element_content_handlers: vec![
-                (
-                    Cow::Borrowed(&self.code),
-                    ElementContentHandlers::default()
-                        .element(move |el: &mut Element| self.start_block(&on_code, el))
-                        .text(move |chunk: &mut TextChunk| {
-                            let mut block = on_text.borrow_mut();
-                            if block.language.is_some() {
-                                block.text.push_str(chunk.as_str());
-                                chunk.remove();
-                            }
-                            Ok(())
-                        }),
-                ),
-                (
-                    Cow::Borrowed(&self.inside_code),
-                    ElementContentHandlers::default().element(move |el: &mut Element| {
-                        // Markup inside a block gives way to the highlighting; its text stays.
-                        if on_inner.borrow().language.is_some() {
-                            el.remove_and_keep_content();
-                        }
-                        Ok(())
-                    }),
-                ),
-            ],
-            strict: false,
-            ..Settings::new()
-        };
-        let mut output = Vec::with_capacity(html.len() * 2);
-        let mut rewriter =
-            HtmlRewriter::new(settings, |chunk: &[u8]| output.extend_from_slice(chunk));
-        rewriter
-            .write(html.as_bytes())
-            .and_then(|()| rewriter.end())
-            .map_err(|error| FileError::new(error.to_string()))?;
-        let block = block.borrow();
-        if block.language.is_some() {
-            // Its text was taken out to be highlighted at its end tag, which never came.
+        let mut edits = Vec::new();
+        let mut open = OpenElements::default();
+        let mut block: Option<Block> = None;
+        for token in Tokenizer::new(html) {
+            let parent = open.innermost();
+            open.follow(&token);
+            match token {
+                Token::StartTag(tag) if block.is_none() => {
+                    let in_pre = parent.is_some_and(|name| name.eq_ignore_ascii_case("pre"));
+                    if !(tag.is("code") && tag.has_content && in_pre) {
+                        continue;
+                    }
+                    let Some(language) = tag.attribute("class").and_then(|c| self.language_of(c))
+                    else {
+                        continue;
+                    };
+                    edits.push(self.renderer.mark_code(&tag));
+                    block = Some(Block {
+                        language,
+                        below: open.depth(),
+                        start: tag.span.end,
+                        text: String::new(),
+                    });
+                }
+                Token::EndTag(end) => {
+                    let Some(done) = block.take_if(|block| open.depth() < block.below) else {
+                        continue;
+                    };
+                    let code = html_text::decode(&done.text);
+                    let highlighted = self
+                        .renderer
+                        .highlight(done.language, &code)
+                        .map_err(FileError::new)?;
+                    edits.push((done.start..end.span.start, highlighted.to_string()));
+                }
+                Token::Text(text) => {
+                    if let Some(block) = &mut block {
+                        block.text.push_str(text.text);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if block.is_some() {
             return Err(FileError::new(
                 "a `<pre><code>` block is never closed: end it with `</code></pre>`",
             ));
         }
-        if !block.changed {
-            return Ok(None);
-        }
-        String::from_utf8(output)
-            .map(Some)
-            .map_err(|_| FileError::new("the highlighted HTML is not UTF-8"))
-    }
-
-    fn start_block(&self, block: &Rc<RefCell<Block>>, el: &mut Element) -> HandlerResult {
-        let Some(language) = el
-            .get_attribute("class")
-            .and_then(|class| self.language_of(&class))
-        else {
-            return Ok(());
-        };
-        let renderer = &self.renderer;
-        match &renderer.code_style {
-            Some(style) => el.set_attribute("style", style)?,
-            None => {
-                let class = el.get_attribute("class").unwrap_or_default();
-                el.set_attribute("class", &format!("{class} {}", renderer.code_class))?;
-            }
-        }
-        {
-            let mut block = block.borrow_mut();
-            block.language = Some(language);
-            block.text.clear();
-            block.changed = true;
-        }
-        let (block, renderer) = (block.clone(), renderer.clone());
-        el.on_end_tag(Box::new(move |end: &mut EndTag| {
-            let (language, text) = {
-                let mut block = block.borrow_mut();
-                (block.language.take(), std::mem::take(&mut block.text))
-            };
-            if let Some(language) = language {
-                let code = html_text::decode(&text);
-                end.before(&renderer.highlight(language, &code)?, ContentType::Html);
-            }
-            Ok(())
-        }))?;
-        Ok(())
+        Ok((!edits.is_empty()).then(|| splice(html, &edits)))
     }
 }
 
 /// The code block being read.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Block {
-    /// Set while inside a block to highlight.
-    language: Option<usize>,
+    language: usize,
+    /// The depth of open elements below which the block is closed.
+    below: usize,
+    /// Where its content starts.
+    start: usize,
     /// Its text so far, as written in the HTML.
     text: String,
-    /// Some block of the page was highlighted.
-    changed: bool,
 }
 
-/// What highlighting a block needs, shared with lol_html's end-tag handlers.
+/// What highlighting a block needs.
 #[derive(Debug)]
 struct Renderer {
     /// The opening tag for each of [`NAMES`]; `None` writes no span.
@@ -392,7 +348,7 @@ impl Renderer {
             .collect();
         Renderer {
             open_tags,
-            code_class: html_text::escape(&format!("{prefix}code")),
+            code_class: format!("{prefix}code"),
             code_style: options.inline.then(|| {
                 format!(
                     "display: block; background: {}; color: {}",
@@ -401,6 +357,19 @@ impl Renderer {
             }),
             cache: Cache::default(),
         }
+    }
+
+    /// The edit that marks a highlighted block's `<code>` tag: the highlighter's class
+    /// added to its own (classes), or its `style` set (inline styles).
+    fn mark_code(&self, tag: &StartTag<'_>) -> (Range<usize>, String) {
+        let (name, value) = match &self.code_style {
+            Some(style) => ("style", Cow::Borrowed(style.as_str())),
+            None => {
+                let class = html_text::decode(tag.attribute("class").unwrap_or_default());
+                ("class", Cow::Owned(format!("{class} {}", self.code_class)))
+            }
+        };
+        tag.set_attribute(name, &value)
     }
 
     /// `code` as highlighted HTML, from the cache when the same block was seen.
@@ -614,6 +583,30 @@ mod tests {
         ] {
             assert_eq!(plugin.process(html).unwrap(), None, "{html}");
         }
+    }
+
+    #[test]
+    fn only_code_right_inside_pre_is_a_block_and_its_other_attributes_stay() {
+        let plugin = plugin(json!(null));
+        let html = "<pre><span><code class=\"language-rust\">let</code></span></pre>";
+        assert_eq!(plugin.process(html).unwrap(), None);
+        let out = highlight(
+            json!(null),
+            "<pre id=p>\n<code data-x='1' class=language-rust title=t>let</code></pre>",
+        );
+        assert_eq!(
+            out,
+            "<pre id=p>\n<code data-x='1' class=\"language-rust hl-code\" title=t>\
+             <span class=\"hl-keyword\">let</span></code></pre>"
+        );
+        let out = highlight(
+            json!({"inline": true}),
+            "<pre><code style=\"tab-size: 2\" class=\"language-rust\">let</code></pre>",
+        );
+        assert!(
+            out.starts_with("<pre><code style=\"display: block; background: "),
+            "{out}"
+        );
     }
 
     #[test]

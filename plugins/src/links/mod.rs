@@ -2,7 +2,7 @@
 //! page, a file, or an element id on the page it names. External links are not fetched.
 //!
 //! It reads the finished pages, so it goes last in the chain, after `layouts`. Pages are
-//! scanned in parallel with lol_html, then every link is checked against the file map and
+//! scanned in parallel (`html_tokens`), then every link is checked against the file map and
 //! the ids found, so a 10,000-page site costs two passes over its HTML, not a crawl. A
 //! link that leads to the same place from every page (a layout's `/about/`) is resolved
 //! once per worker, not once per page, and reported once when many pages share it.
@@ -12,14 +12,14 @@ mod scan;
 
 use std::collections::HashMap;
 
-use ironsmith_core::{parse_options, Error, FileError, Files, Pattern, Plugin, Site};
+use ironsmith_core::{parse_options, Error, Files, Pattern, Plugin, Site};
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::key_path;
 use resolve::{below, target, Target};
-use scan::{Page, Scanner};
+use scan::Page;
 
 pub const NAME: &str = "links";
 
@@ -62,13 +62,11 @@ pub enum Level {
 #[derive(Debug)]
 pub struct Links {
     options: Options,
-    scanner: Scanner,
 }
 
 pub fn create(options: &Value) -> Result<Box<dyn Plugin>, String> {
     Ok(Box::new(Links {
         options: parse_options(options)?,
-        scanner: Scanner::new(),
     }))
 }
 
@@ -78,25 +76,11 @@ impl Plugin for Links {
     }
 
     fn run(&self, files: &mut Files, site: &mut Site) -> Result<(), Error> {
-        let scanned: Vec<(&str, Result<Page, String>)> = files
+        let pages: Vec<(&str, Page)> = files
             .par_iter()
             .filter(|(key, _)| self.options.pattern.is_match(key))
-            .map(|(key, file)| (key.as_str(), self.scanner.scan(&file.contents)))
+            .map(|(key, file)| (key.as_str(), Page::scan(&file.contents)))
             .collect();
-        let mut pages = Vec::with_capacity(scanned.len());
-        let mut errors = Vec::new();
-        for (key, page) in scanned {
-            match page {
-                Ok(page) => pages.push((key, page)),
-                Err(message) => errors.push(Error::file(
-                    files[key].display_path(key),
-                    FileError::new(message),
-                )),
-            }
-        }
-        if let Some(error) = Error::from_many(errors) {
-            return Err(error);
-        }
 
         let checker = Checker {
             files,

@@ -1,12 +1,9 @@
 //! What one page offers and asks for: its element ids, and the URLs it refers to.
 
-use std::borrow::Cow;
 use std::ops::Range;
 
-use lol_html::html_content::{Element, SourceLocation};
-use lol_html::{ElementContentHandlers, Selector, Settings};
-
 use crate::html_text;
+use crate::html_tokens::{Attribute, StartTag, Token, Tokenizer};
 
 /// The ids and outgoing URLs of one HTML page, in one buffer: a page holds dozens, and
 /// a string each cost as much to make and drop as the checking.
@@ -40,38 +37,22 @@ impl Page {
     }
 }
 
-/// Reads pages; holds the selector lol_html would otherwise parse for every page.
-#[derive(Debug)]
-pub(super) struct Scanner {
-    every_element: Selector,
-}
-
-impl Scanner {
-    pub(super) fn new() -> Self {
-        Scanner {
-            every_element: "*"
-                .parse()
-                .unwrap_or_else(|_| unreachable!("a valid selector")),
-        }
-    }
-
-    /// A page's ids and URLs, read with lol_html without building a tree.
-    pub(super) fn scan(&self, html: &[u8]) -> Result<Page, String> {
+impl Page {
+    /// A page's ids and URLs. Bytes that are not UTF-8 read as U+FFFD.
+    pub(super) fn scan(html: &[u8]) -> Page {
         let mut page = Page::default();
-        let handlers = ElementContentHandlers::default().element(|el: &mut Element| {
-            page.read(el, html);
-            Ok(())
-        });
-        let settings = Settings {
-            element_content_handlers: vec![(Cow::Borrowed(&self.every_element), handlers)],
-            ..Settings::new()
-        };
-        html_text::read_through(settings, html)
-            .map_err(|error| format!("cannot read its HTML: {error}"))?;
+        let html = html_text::lossy(html);
+        let mut tokens = Tokenizer::new(&html);
+        let mut attributes = Vec::new();
+        while let Some(token) = tokens.next_with_attributes(&mut attributes) {
+            if let Token::StartTag(tag) = token {
+                page.read(&tag, &attributes);
+            }
+        }
         let text = &page.text;
         page.ids
             .sort_unstable_by(|a, b| text[a.clone()].cmp(&text[b.clone()]));
-        Ok(page)
+        page
     }
 }
 
@@ -110,39 +91,19 @@ impl Kind {
 }
 
 impl Page {
-    /// Takes what an element offers and asks for. Names and values are read where they
-    /// are in `html` (the page lol_html is reading), rather than copied out for every
-    /// attribute of every element.
-    fn read(&mut self, el: &Element, html: &[u8]) {
-        let mut tag = None;
-        let mut tag_is = |name: &str| tag.get_or_insert_with(|| el.tag_name()) == name;
-        let in_page = |at: Option<SourceLocation>| at.and_then(|at| html.get(at.bytes()));
-        for attribute in el.attributes() {
-            let kind = match in_page(attribute.name_source_location()) {
-                Some(name) => Kind::of(name),
-                None => Kind::of(attribute.name().as_bytes()),
+    /// Takes what an element offers and asks for.
+    fn read(&mut self, tag: &StartTag<'_>, attributes: &[Attribute<'_>]) {
+        for attribute in attributes {
+            let wanted = match Kind::of(attribute.name.as_bytes()) {
+                Some(Kind::Href) if tag.is("base") => None,
+                Some(Kind::Name) if !tag.is("a") => None,
+                Some(Kind::Data) if !tag.is("object") => None,
+                kind => kind,
             };
-            let wanted = match kind {
-                Some(Kind::Id | Kind::Src | Kind::Srcset) => true,
-                Some(Kind::Href) => !tag_is("base"),
-                Some(Kind::Name) => tag_is("a"),
-                Some(Kind::Data) => tag_is("object"),
-                None => false,
-            };
-            let Some(kind) = kind.filter(|_| wanted) else {
+            let Some(kind) = wanted else {
                 continue;
             };
-            let copied;
-            let value = match in_page(attribute.value_source_location())
-                .and_then(|value| std::str::from_utf8(value).ok())
-            {
-                Some(value) => value,
-                None => {
-                    copied = attribute.value();
-                    &copied
-                }
-            };
-            let value = html_text::decode(value);
+            let value = html_text::decode(attribute.value);
             match kind {
                 Kind::Id | Kind::Name => {
                     let id = self.push(&value);
@@ -176,13 +137,11 @@ mod tests {
 
     #[test]
     fn collects_ids_and_every_kind_of_url() {
-        let page = Scanner::new()
-            .scan(
+        let page = Page::scan(
             br##"<base href="/ignored/"><h2 id="intro">Intro</h2><a name="old"></a><a href="/a/?x=1&amp;y=2#intro">a</a>
             <img src="i.png" srcset="i-1.png 1x, i-2.png 2x"><video poster="p.jpg"></video>
             <object data="d.svg"></object><link rel="stylesheet" href="s.css"><div name="not-an-anchor"></div>"##,
-        )
-        .unwrap();
+        );
         assert!(page.has_id("intro") && page.has_id("old"));
         assert!(!page.has_id("not-an-anchor") && !page.has_id("ignored") && !page.has_id(""));
         assert_eq!(
@@ -203,21 +162,19 @@ mod tests {
     fn attributes_are_read_in_any_case_quoting_and_encoding() {
         let html = "\u{feff}<A HREF=/x ID='top'><IMG SrC=\"a&amp;b.png\"><p id=bare></p>\
                     <a href>empty</a><BASE Href=/no/><Object DATA=o.svg></Object>";
-        let page = Scanner::new().scan(html.as_bytes()).unwrap();
+        let page = Page::scan(html.as_bytes());
         assert_eq!(
             page.urls().collect::<Vec<_>>(),
             ["/x", "a&b.png", "", "o.svg"]
         );
         assert!(page.has_id("top") && page.has_id("bare"));
-        let page = Scanner::new().scan(b"<a href=\"\xff.html\">x</a>").unwrap();
+        let page = Page::scan(b"<a href=\"\xff.html\">x</a>");
         assert_eq!(page.urls().collect::<Vec<_>>(), ["\u{fffd}.html"]);
     }
 
     #[test]
     fn ids_are_found_whatever_their_order_in_the_page() {
-        let page = Scanner::new()
-            .scan(br#"<p id="zeta"></p><p id="alpha"></p><p id="mid&amp;dle"></p>"#)
-            .unwrap();
+        let page = Page::scan(br#"<p id="zeta"></p><p id="alpha"></p><p id="mid&amp;dle"></p>"#);
         for id in ["zeta", "alpha", "mid&dle"] {
             assert!(page.has_id(id), "{id}");
         }

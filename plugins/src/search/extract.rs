@@ -1,24 +1,15 @@
-//! A page's searchable text, read with lol_html: its words without markup, and its
-//! section headings with their ids.
+//! A page's searchable text: its words without markup, and its section headings with
+//! their ids.
 //!
-//! Two passes, because they cost less than one: the words pass stops as soon as it has
-//! enough text, and the headings pass asks lol_html for the text of headings only. Reading
-//! every word of every page in one pass cost three times as much at 10,000 pages. The
+//! Two passes, each stopping early: the words pass once it has enough text, and the
 //! headings pass is not needed on a page the `headings` plugin has listed
 //! ([`recorded_headings`]).
 
-use std::borrow::Cow;
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use lol_html::html_content::{Element, EndTag, TextChunk};
-use lol_html::{ElementContentHandlers, HandlerResult, Selector, Settings};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::headings::Heading as Recorded;
-use crate::html_text;
-use crate::prose::{ProseReader, ProseSink};
+use crate::headings::{self, Heading as Recorded};
+use crate::prose::{self, ProseSink};
 
 /// What the index keeps of one page's contents.
 #[derive(Debug, Default, PartialEq)]
@@ -48,99 +39,42 @@ pub(super) struct Wanted {
     pub headings: bool,
 }
 
-/// Reads pages; holds the selectors lol_html would otherwise parse for every page.
-#[derive(Debug)]
-pub(super) struct Extractor {
-    prose: ProseReader,
-    headings: Selector,
-    hidden_in_headings: Selector,
-}
-
-impl Extractor {
-    pub(super) fn new() -> Self {
-        let parse = |selector: &str| {
-            selector
-                .parse()
-                .unwrap_or_else(|_| unreachable!("a valid selector"))
-        };
-        Extractor {
-            prose: ProseReader::default(),
-            headings: parse("h1, h2, h3"),
-            hidden_in_headings: parse(
-                "h1 [aria-hidden=true], h2 [aria-hidden=true], h3 [aria-hidden=true]",
-            ),
-        }
-    }
-
-    pub(super) fn extract(&self, html: &[u8], wanted: Wanted) -> Result<Extract, String> {
+impl Extract {
+    pub(super) fn read(html: &str, wanted: Wanted) -> Extract {
         let mut extract = Extract::default();
         if let Some(limit) = wanted.text {
-            extract.text = self.words(html, limit)?;
+            extract.text = words(html, limit);
         }
         if wanted.headings {
-            (extract.h1, extract.headings) = self.headings(html)?;
+            (extract.h1, extract.headings) = headings(html);
         }
-        Ok(extract)
-    }
-
-    /// The first `limit` characters of text, cut at a word.
-    fn words(&self, html: &[u8], limit: usize) -> Result<String, String> {
-        let words = Words {
-            limit,
-            ..Words::default()
-        };
-        let mut text = self.prose.read(html, words)?.text;
-        let trimmed = text.trim_end().len();
-        text.truncate(trimmed);
-        Ok(text)
-    }
-
-    /// The first `<h1>`'s text, and the `<h2>` and `<h3>` headings.
-    fn headings(&self, html: &[u8]) -> Result<(Option<String>, Vec<Heading>), String> {
-        let found = Rc::new(RefCell::new(Headings::default()));
-        let (on_heading, on_text, on_hidden) = (found.clone(), found.clone(), found.clone());
-        let settings = Settings {
-            element_content_handlers: vec![
-                (
-                    Cow::Borrowed(&self.headings),
-                    ElementContentHandlers::default()
-                        .element(move |el: &mut Element| heading(&on_heading, el))
-                        .text(move |chunk: &mut TextChunk| {
-                            let mut found = on_text.borrow_mut();
-                            if found.hidden == 0 {
-                                if let Some((_, heading)) = &mut found.open {
-                                    push_collapsed(
-                                        &mut heading.text,
-                                        &html_text::decode(chunk.as_str()),
-                                    );
-                                }
-                            }
-                            Ok(())
-                        }),
-                ),
-                (
-                    Cow::Borrowed(&self.hidden_in_headings),
-                    ElementContentHandlers::default()
-                        .element(move |el: &mut Element| hide(&on_hidden, el)),
-                ),
-            ],
-            ..Settings::new()
-        };
-        html_text::read_through(settings, html)
-            .map_err(|error| format!("cannot read its HTML: {error}"))?;
-        let found = found.take();
-        Ok((found.h1, found.headings))
+        extract
     }
 }
 
-/// The first `<h1>`'s text and the `<h2>` and `<h3>` headings, from the `headings` list the
-/// `headings` plugin left on the page, so the page is not read again; `None` when the list
-/// is missing or not that plugin's.
-pub(super) fn recorded_headings(list: Option<&Value>) -> Option<(Option<String>, Vec<Heading>)> {
+/// The first `limit` characters of text, cut at a word.
+fn words(html: &str, limit: usize) -> String {
+    let mut words = Words {
+        limit,
+        ..Words::default()
+    };
+    prose::read(html, &mut words);
+    let mut text = words.text;
+    let trimmed = text.trim_end().len();
+    text.truncate(trimmed);
+    text
+}
+
+/// The first `<h1>`'s text, and the `<h2>` and `<h3>` headings, as `headings` reads them.
+fn headings(html: &str) -> (Option<String>, Vec<Heading>) {
+    sections(headings::scan(html))
+}
+
+/// The first `<h1>`'s text, and the `<h2>` and `<h3>` headings.
+fn sections(all: impl IntoIterator<Item = Recorded>) -> (Option<String>, Vec<Heading>) {
     let mut h1 = None;
     let mut headings = Vec::new();
-    for value in list?.as_array()? {
-        let Recorded { level, id, text } = Recorded::from_value(value)?;
+    for Recorded { level, id, text } in all {
         match level {
             1 => {
                 h1.get_or_insert(text);
@@ -149,7 +83,16 @@ pub(super) fn recorded_headings(list: Option<&Value>) -> Option<(Option<String>,
             _ => {}
         }
     }
-    Some((h1, headings))
+    (h1, headings)
+}
+
+/// The first `<h1>`'s text and the `<h2>` and `<h3>` headings, from the `headings` list the
+/// `headings` plugin left on the page, so the page is not read again; `None` when the list
+/// is missing or not that plugin's.
+pub(super) fn recorded_headings(list: Option<&Value>) -> Option<(Option<String>, Vec<Heading>)> {
+    let recorded: Option<Vec<Recorded>> =
+        list?.as_array()?.iter().map(Recorded::from_value).collect();
+    Some(sections(recorded?))
 }
 
 /// The words pass's state.
@@ -222,73 +165,6 @@ impl Words {
     }
 }
 
-/// The headings pass's state.
-#[derive(Debug, Default)]
-struct Headings {
-    /// The heading being read, with its level.
-    open: Option<(u8, Heading)>,
-    /// How many `aria-hidden` elements (an anchor's symbol) the tokenizer is inside.
-    hidden: usize,
-    h1: Option<String>,
-    headings: Vec<Heading>,
-}
-
-fn heading(found: &Rc<RefCell<Headings>>, el: &mut Element) -> HandlerResult {
-    if !el.can_have_content() || found.borrow().open.is_some() {
-        return Ok(());
-    }
-    let level = match el.tag_name().as_str() {
-        "h1" => 1,
-        "h2" => 2,
-        _ => 3,
-    };
-    let id = el
-        .get_attribute("id")
-        .map(|id| html_text::decode(&id).into_owned());
-    let text = String::new();
-    found.borrow_mut().open = Some((level, Heading { id, text }));
-    let on_end = found.clone();
-    el.on_end_tag(Box::new(move |_: &mut EndTag| {
-        let mut found = on_end.borrow_mut();
-        if let Some((level, mut heading)) = found.open.take() {
-            let trimmed = heading.text.trim_end().len();
-            heading.text.truncate(trimmed);
-            match level {
-                1 => {
-                    found.h1.get_or_insert(heading.text);
-                }
-                _ => found.headings.push(heading),
-            }
-        }
-        Ok(())
-    }))?;
-    Ok(())
-}
-
-fn hide(found: &Rc<RefCell<Headings>>, el: &mut Element) -> HandlerResult {
-    if !el.can_have_content() {
-        return Ok(());
-    }
-    found.borrow_mut().hidden += 1;
-    let on_end = found.clone();
-    el.on_end_tag(Box::new(move |_: &mut EndTag| {
-        on_end.borrow_mut().hidden -= 1;
-        Ok(())
-    }))?;
-    Ok(())
-}
-
-/// Appends `text` to `out` with runs of whitespace as one space, none leading.
-fn push_collapsed(out: &mut String, text: &str) {
-    for c in text.chars() {
-        if !c.is_whitespace() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with(' ') {
-            out.push(' ');
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,15 +176,13 @@ mod tests {
 
     #[test]
     fn keeps_words_and_headings_without_markup() {
-        let page = Extractor::new()
-            .extract(
-            br##"<h1>The <em>Guide</em></h1><p>One&nbsp;w<b>or</b>d &amp;
+        let page = Extract::read(
+            r##"<h1>The <em>Guide</em></h1><p>One&nbsp;w<b>or</b>d &amp;
             two.</p><script>var x = "<p>no</p>";</script><style>p{}</style>
             <h2 id="setup">Set&#45;up <a aria-hidden="true" href="#setup">#</a></h2><ul><li>a</li><li>b</li></ul>
             <h3>No id</h3><p>end<br>line</p>"##,
             ALL,
-        )
-        .unwrap();
+        );
         assert_eq!(page.h1.as_deref(), Some("The Guide"));
         assert_eq!(
             page.headings,
@@ -335,36 +209,26 @@ mod tests {
             text: Some(10),
             headings: false,
         };
-        let page = Extractor::new()
-            .extract(b"<p>alpha beta</p><p>gamma</p>", wanted)
-            .unwrap();
+        let page = Extract::read("<p>alpha beta</p><p>gamma</p>", wanted);
         assert_eq!(page.text, "alpha");
     }
 
     #[test]
     fn text_is_cut_at_a_word_boundary_after_the_limit() {
-        let page = Extractor::new()
-            .extract(
-                b"<p>alpha beta gamma</p><h2>late heading</h2>",
-                Wanted {
-                    text: Some(12),
-                    headings: true,
-                },
-            )
-            .unwrap();
+        let page = Extract::read(
+            "<p>alpha beta gamma</p><h2>late heading</h2>",
+            Wanted {
+                text: Some(12),
+                headings: true,
+            },
+        );
         assert_eq!(page.text, "alpha beta");
         assert_eq!(page.headings[0].text, "late heading");
         let none = Wanted {
             text: Some(0),
             headings: false,
         };
-        assert_eq!(
-            Extractor::new()
-                .extract(b"<p>alpha</p>", none)
-                .unwrap()
-                .text,
-            ""
-        );
+        assert_eq!(Extract::read("<p>alpha</p>", none).text, "");
     }
 
     #[test]
@@ -448,12 +312,12 @@ mod tests {
 
     #[test]
     fn only_the_passes_wanted_run() {
-        let html = b"<h1>T</h1><h2 id=a>A</h2><p>words</p>";
+        let html = "<h1>T</h1><h2 id=a>A</h2><p>words</p>";
         let headings = Wanted {
             text: None,
             headings: true,
         };
-        let page = Extractor::new().extract(html, headings).unwrap();
+        let page = Extract::read(html, headings);
         assert_eq!(
             (page.h1.as_deref(), page.headings.len(), page.text.as_str()),
             (Some("T"), 1, "")
@@ -462,7 +326,7 @@ mod tests {
             text: Some(100),
             headings: false,
         };
-        let page = Extractor::new().extract(html, text).unwrap();
+        let page = Extract::read(html, text);
         assert_eq!(
             (page.h1, page.headings.len(), page.text.as_str()),
             (None, 0, "T A words")

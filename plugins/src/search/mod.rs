@@ -28,8 +28,8 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::{headings, key_path, pages};
-use extract::{Extract, Extractor, Wanted};
+use crate::{headings, html_text, key_path, pages};
+use extract::{Extract, Wanted};
 
 pub const NAME: &str = "search";
 
@@ -76,7 +76,6 @@ pub enum Script {
 #[derive(Debug)]
 pub struct Search {
     options: Options,
-    extractor: Extractor,
 }
 
 pub fn create(options: &Value) -> Result<Box<dyn Plugin>, String> {
@@ -97,10 +96,7 @@ pub fn create(options: &Value) -> Result<Box<dyn Plugin>, String> {
     if options.fields.is_empty() {
         return Err("option `fields`: list at least one field, such as `url`".into());
     }
-    Ok(Box::new(Search {
-        options,
-        extractor: Extractor::new(),
-    }))
+    Ok(Box::new(Search { options }))
 }
 
 impl Plugin for Search {
@@ -127,10 +123,7 @@ impl Plugin for Search {
                     text: text.then_some(self.options.text_length),
                     headings: needs_headings && recorded.is_none(),
                 };
-                let mut extract = self
-                    .extractor
-                    .extract(&file.contents, wanted)
-                    .map_err(|e| Error::file(file.display_path(key), FileError::new(e)))?;
+                let mut extract = Extract::read(&html_text::lossy(&file.contents), wanted);
                 if let Some((h1, list)) = recorded {
                     (extract.h1, extract.headings) = (h1, list);
                 }
