@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Times what the docs-site plugins cost on the 10,000-page corpus: its own pipeline, and the
-# same with headings, search, toc and highlight after collections and links (level: warn)
-# last, in one hyperfine run. Search follows headings, so it reads the headings list rather
-# than each page again, and precedes toc, which drops that list. Prints the ratio of the
-# medians (target: under 1.5x), each docs plugin's milliseconds from a `--timings=json`
-# build, and the size of search-index.json.
+# same with code highlighted by markdown (its `highlight` option), headings, search and toc
+# after collections, and links (level: warn) last, in one hyperfine run. Search follows
+# headings, so it reads the headings list rather than each page again, and precedes toc,
+# which drops that list. Prints the ratio of the medians (target: under 1.5x), the steps'
+# milliseconds from a `--timings=json` build of each, and the size of search-index.json.
 #
 #   bench/docs-plugins.sh [--corpus /tmp/bench/corpus-10k] [--runs 5] [--work /tmp/ironsmith-docs-bench]
 #
@@ -44,21 +44,25 @@ for entry in "$corpus"/*; do
   [[ "$(basename "$entry")" == ironsmith.yaml ]] || ln -s "$entry" "$work/site/"
 done
 cp "$corpus/ironsmith.yaml" "$work/site/ironsmith.yaml"
-grep -q '^  - layouts' "$work/site/ironsmith.yaml" || { echo "no layouts step in $corpus/ironsmith.yaml" >&2; exit 1; }
+for step in markdown layouts; do
+  grep -q "^  - $step" "$work/site/ironsmith.yaml" || { echo "no $step step in $corpus/ironsmith.yaml" >&2; exit 1; }
+done
 awk '
+  /^  - markdown/ { print "  - markdown: { highlight: true }"; next }
   /^  - layouts/ {
     print "  - headings: { anchor: after }"
     print "  - search: {}"
     print "  - toc: {}"
-    print "  - highlight: {}"
   }
   { print }
   END { print "  - links: { level: warn }" }
 ' "$corpus/ironsmith.yaml" >"$work/site/docs.yaml"
 
-rm -rf "$out"
-"$ironsmith" build --quiet --config "$work/site/docs.yaml" --destination "$out" --timings=json 2>/dev/null
-mv "$out_root/ironsmith-timings.json" "$work/timings.json"
+for config in ironsmith docs; do
+  rm -rf "$out"
+  "$ironsmith" build --quiet --config "$work/site/$config.yaml" --destination "$out" --timings=json 2>/dev/null
+  mv "$out_root/ironsmith-timings.json" "$work/timings-$config.json"
+done
 index_bytes=$(stat -c %s "$out/search-index.json")
 index_gzip=$(gzip -c "$out/search-index.json" | wc -c)
 
@@ -69,14 +73,16 @@ hyperfine --warmup 1 --runs "$runs" --style basic --export-json "$work/hyperfine
   "$ironsmith build --quiet --config $work/site/docs.yaml --destination $out 2>/dev/null"
 rm -rf "$out_root"
 
-python3 - "$work/hyperfine.json" "$work/timings.json" "$index_bytes" "$index_gzip" <<'PY'
+python3 - "$work/hyperfine.json" "$work/timings-ironsmith.json" "$work/timings-docs.json" \
+  "$index_bytes" "$index_gzip" <<'PY'
 import json, statistics, sys
 times = {r["command"]: statistics.median(r["times"]) for r in json.load(open(sys.argv[1]))["results"]}
-steps = {s["name"]: s["ms"] for s in json.load(open(sys.argv[2]))["steps"]}
 ratio = times["with-docs"] / times["without"]
 print(f"\nwithout: {times['without']:.3f} s, with the docs plugins: {times['with-docs']:.3f} s, "
       f"ratio: {ratio:.2f}x (target: under 1.5x)")
-print("one --timings=json build, ms: " + ", ".join(
-    f"{name} {steps[name]:.1f}" for name in ("headings", "search", "toc", "highlight", "links")))
-print(f"search-index.json: {int(sys.argv[3]) / 1e6:.1f} MB, {int(sys.argv[4]) / 1e6:.1f} MB gzipped")
+for name, path in (("without", sys.argv[2]), ("with-docs", sys.argv[3])):
+    steps = json.load(open(path))["steps"]
+    print(f"{name}, one --timings=json build, ms: " + ", ".join(
+        f"{step['name']} {step['ms']:.0f}" for step in steps))
+print(f"search-index.json: {int(sys.argv[4]) / 1e6:.1f} MB, {int(sys.argv[5]) / 1e6:.1f} MB gzipped")
 PY

@@ -32,7 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .use_plugin(WordCount {
             pattern: Pattern::new(&["**/*.md"])?,
         })
-        .use_plugin(Markdown::new(Options::default()))
+        .use_plugin(Markdown::new(Options::default())?)
         .build()?;
     for (path, file) in &build.files {
         if let Some(words) = file.metadata.get("words") {

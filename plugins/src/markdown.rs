@@ -3,16 +3,21 @@
 //! Accepts `@metalsmith/markdown`'s options (`keys`, `globalRefs`, `engineOptions`), so a
 //! Metalsmith configuration moves over unchanged.
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::fmt;
 
 use ironsmith_core::{
     for_each_file_moving, parse_options, Error, File, FileError, Files, Metadata, Pattern, Plugin,
     Site,
 };
-use pulldown_cmark::{html, CowStr, Event, Options as Extensions, Parser, Tag, TagEnd};
-use serde::Deserialize;
+use pulldown_cmark::{
+    html, CodeBlockKind, CowStr, Event, Options as Extensions, Parser, Tag, TagEnd,
+};
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use crate::highlight::{self, Highlight};
 use crate::slug::UniqueSlugs;
 
 pub const NAME: &str = "markdown";
@@ -42,6 +47,29 @@ pub struct Options {
     pub header_prefix: Option<String>,
     /// Marked's list tidying, which CommonMark lists always have: accepted, changes nothing.
     pub smart_lists: Option<bool>,
+    /// Fenced code blocks highlighted as they are written, as the `highlight` plugin would.
+    pub highlight: HighlightFences,
+}
+
+/// `highlight: true` for the `highlight` plugin's defaults, or its options but `pattern`.
+#[derive(Debug, Default)]
+pub struct HighlightFences(pub Option<highlight::Options>);
+
+impl<'de> Deserialize<'de> for HighlightFences {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        match Value::deserialize(deserializer)? {
+            Value::Null | Value::Bool(false) => Ok(HighlightFences(None)),
+            Value::Bool(true) => Ok(HighlightFences(Some(highlight::Options::default()))),
+            Value::Object(options) if options.contains_key("pattern") => Err(D::Error::custom(
+                "`pattern` has no place here: markdown highlights the fenced blocks of the \
+                 pages it renders (use the `highlight` plugin for other HTML)",
+            )),
+            options => highlight::Options::deserialize(options)
+                .map(|options| HighlightFences(Some(options)))
+                .map_err(D::Error::custom),
+        }
+    }
 }
 
 impl Default for Options {
@@ -58,6 +86,7 @@ impl Default for Options {
             breaks: None,
             header_prefix: None,
             smart_lists: None,
+            highlight: HighlightFences::default(),
         }
     }
 }
@@ -132,11 +161,19 @@ pub struct Markdown {
 
 /// Builds the plugin from configuration options.
 pub fn create(options: &Value) -> Result<Box<dyn Plugin>, String> {
-    Ok(Box::new(Markdown::new(parse_options(options)?)))
+    Ok(Box::new(Markdown::new(parse_options(options)?)?))
 }
 
 impl Markdown {
-    pub fn new(options: Options) -> Self {
+    /// The plugin; an error names the `highlight` option that cannot be used.
+    pub fn new(mut options: Options) -> Result<Self, String> {
+        let highlight = match options.highlight.0.take() {
+            Some(highlight) => Some(
+                Highlight::new(highlight)
+                    .map_err(|problem| problem.replacen("option `", "option `highlight.", 1))?,
+            ),
+            None => None,
+        };
         let engine = &options.engine_options;
         let gfm = options.gfm.unwrap_or(engine.gfm);
         let mut extensions = Extensions::ENABLE_HEADING_ATTRIBUTES;
@@ -160,8 +197,9 @@ impl Markdown {
                 .unwrap_or_else(|| engine.header_prefix.clone()),
             hard_breaks: options.breaks.unwrap_or(engine.breaks),
             global_refs: options.global_refs.clone(),
+            highlight,
         };
-        Markdown { options, renderer }
+        Ok(Markdown { options, renderer })
     }
 }
 
@@ -170,7 +208,26 @@ impl Plugin for Markdown {
         NAME
     }
 
+    /// Starts compiling the grammars the sources name, when fenced blocks are highlighted.
+    fn start(&self, site: &Site) {
+        if let Some(highlight) = &self.renderer.highlight {
+            highlight.start(site);
+        }
+    }
+
     fn run(&self, files: &mut Files, site: &mut Site) -> Result<(), Error> {
+        match &self.renderer.highlight {
+            Some(highlight) => {
+                highlight.one_build(|| self.render_all(files, site))?;
+                highlight.add_stylesheet(files)
+            }
+            None => self.render_all(files, site),
+        }
+    }
+}
+
+impl Markdown {
+    fn render_all(&self, files: &mut Files, site: &mut Site) -> Result<(), Error> {
         let moves = for_each_file_moving(files, &self.options.pattern, |path, file| {
             self.render_file(file)?;
             *path = html_path(path);
@@ -178,13 +235,12 @@ impl Plugin for Markdown {
         })?;
         crate::collections::follow_moves(files, site, &moves);
         for key in self.options.keys.global() {
-            render_key(&self.renderer, &mut site.metadata, key);
+            render_key(&self.renderer, &mut site.metadata, key)
+                .map_err(|problem| Error::Message(format!("global `{key}`: {problem}")))?;
         }
         Ok(())
     }
-}
 
-impl Markdown {
     fn render_file(&self, file: &mut File) -> Result<(), FileError> {
         let text = file.text().ok_or_else(|| {
             FileError::new(
@@ -193,10 +249,11 @@ impl Markdown {
             )
         })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let html = self.renderer.render(text);
+        let html = self.renderer.render(text).map_err(FileError::new)?;
         file.set_text(html);
         for key in self.options.keys.files() {
-            render_key(&self.renderer, &mut file.metadata, key);
+            render_key(&self.renderer, &mut file.metadata, key)
+                .map_err(|problem| FileError::new(format!("`{key}`: {problem}")))?;
         }
         Ok(())
     }
@@ -212,16 +269,19 @@ fn html_path(path: &str) -> String {
 }
 
 /// Renders the string at a dotted key path in place; other values are left alone.
-fn render_key(renderer: &Renderer, metadata: &mut Metadata, key: &str) {
+fn render_key(renderer: &Renderer, metadata: &mut Metadata, key: &str) -> Result<(), String> {
     let mut parts = key.split('.');
-    let Some(first) = parts.next() else { return };
+    let Some(first) = parts.next() else {
+        return Ok(());
+    };
     let mut value = metadata.get_mut(first);
     for part in parts {
         value = value.and_then(|v| v.get_mut(part));
     }
     if let Some(Value::String(text)) = value {
-        *text = renderer.render(text);
+        *text = renderer.render(text)?;
     }
+    Ok(())
 }
 
 /// pulldown-cmark with the configured extensions, plus heading ids and global references.
@@ -232,10 +292,12 @@ struct Renderer {
     heading_prefix: String,
     hard_breaks: bool,
     global_refs: HashMap<String, String>,
+    highlight: Option<Highlight>,
 }
 
 impl Renderer {
-    fn render(&self, markdown: &str) -> String {
+    /// The page as HTML; an error says which fenced block could not be highlighted.
+    fn render(&self, markdown: &str) -> Result<String, String> {
         let mut out = String::with_capacity(markdown.len() + markdown.len() / 2);
         let mut resolve = |link: pulldown_cmark::BrokenLink<'_>| {
             let url = self.global_refs.get(link.reference.as_ref())?;
@@ -246,7 +308,7 @@ impl Renderer {
             self.extensions,
             (!self.global_refs.is_empty()).then_some(&mut resolve),
         );
-        if self.heading_ids {
+        if self.heading_ids || self.highlight.is_some() {
             // A heading's id comes from its text, which follows its start: the page's events
             // are collected once and named in place, cheaper than an adapter buffering each.
             // Sized up front: grown from empty, the list is copied about once more in all.
@@ -260,8 +322,13 @@ impl Renderer {
                     }
                 }
             }
-            name_headings(&mut events, &self.heading_prefix);
-            html::push_html(&mut out, events.into_iter());
+            if self.heading_ids {
+                name_headings(&mut events, &self.heading_prefix);
+            }
+            match &self.highlight {
+                Some(highlight) => push_highlighted(&mut out, events, highlight)?,
+                None => html::push_html(&mut out, events.into_iter()),
+            }
         } else {
             let events = parser.map(|event| match event {
                 Event::SoftBreak if self.hard_breaks => Event::HardBreak,
@@ -269,7 +336,101 @@ impl Renderer {
             });
             html::push_html(&mut out, events);
         }
-        out
+        Ok(out)
+    }
+}
+
+/// Writes the page's HTML with its fenced blocks highlighted: each known language's block
+/// is handed to pulldown-cmark as HTML already written. pulldown-cmark puts a newline before
+/// a block unless its output ends a line, so the writer keeps track of how it ends.
+fn push_highlighted(
+    out: &mut String,
+    events: Vec<Event<'_>>,
+    highlight: &Highlight,
+) -> Result<(), String> {
+    let at_line_start = Cell::new(true);
+    let mut blocks = HighlightedBlocks {
+        events: events.into_iter(),
+        highlight,
+        at_line_start: &at_line_start,
+        end: None,
+        failure: None,
+    };
+    let writer = LineTracking {
+        out,
+        at_line_start: &at_line_start,
+    };
+    // Writing to a String cannot fail.
+    let _ = html::write_html_fmt(writer, &mut blocks);
+    blocks.failure.map_or(Ok(()), Err)
+}
+
+/// A page's events with each fenced block of a known language as one HTML event.
+struct HighlightedBlocks<'e, 'h> {
+    events: std::vec::IntoIter<Event<'e>>,
+    highlight: &'h Highlight,
+    at_line_start: &'h Cell<bool>,
+    /// The end of the block just handed over, which pulldown-cmark writes as `</code></pre>`.
+    end: Option<Event<'e>>,
+    /// Why a block could not be highlighted; the events stop there.
+    failure: Option<String>,
+}
+
+impl<'e> Iterator for HighlightedBlocks<'e, '_> {
+    type Item = Event<'e>;
+
+    fn next(&mut self) -> Option<Event<'e>> {
+        if let Some(end) = self.end.take() {
+            return Some(end);
+        }
+        let event = self.events.next()?;
+        let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = &event else {
+            return Some(event);
+        };
+        let language = info.split(' ').next().unwrap_or_default();
+        let events = &mut self.events;
+        let code = || {
+            let mut code = String::new();
+            for event in events.by_ref() {
+                match event {
+                    Event::Text(text) => code.push_str(&text),
+                    Event::End(TagEnd::CodeBlock) => break,
+                    _ => {}
+                }
+            }
+            code
+        };
+        match self.highlight.fenced_block(language, code) {
+            None => Some(event),
+            Some(Ok(block)) => {
+                self.end = Some(Event::End(TagEnd::CodeBlock));
+                let block = match self.at_line_start.get() {
+                    true => block,
+                    false => format!("\n{block}"),
+                };
+                Some(Event::Html(block.into()))
+            }
+            Some(Err(problem)) => {
+                self.failure = Some(problem);
+                None
+            }
+        }
+    }
+}
+
+/// Appends to a String and remembers whether what it holds ends a line.
+struct LineTracking<'a> {
+    out: &'a mut String,
+    at_line_start: &'a Cell<bool>,
+}
+
+impl fmt::Write for LineTracking<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        if let Some(&last) = text.as_bytes().last() {
+            self.at_line_start.set(last == b'\n');
+        }
+        self.out.push_str(text);
+        Ok(())
     }
 }
 
@@ -374,6 +535,100 @@ mod tests {
             &[("a.md", "# T\n")],
         );
         assert_eq!(html(&files, "a.html"), "<h1 id=\"h-t\">T</h1>\n");
+    }
+
+    /// Fences in every place a block can start: after a paragraph, first in a list item (where
+    /// pulldown-cmark starts it on a new line), after text in a tight list, in a quote and a
+    /// footnote; unknown, missing and rustdoc-style languages; markup characters in the code.
+    const FENCES: &str = "Intro\n\n```rust\nfn main() { let s = \"<b>&amp;\"; }\n```\n\
+        - ```python\n  def f(): pass\n  ```\n- item\n  ```bash\n  echo $HOME\n  ```\n\n\
+        > ```json\n> {\"a\": [1, 2]}\n> ```\n\n\
+        Note[^1].\n\n[^1]: ```yaml\n    a: 1\n    ```\n\n\
+        ```nolang\n<kept>\n```\n\n```\nplain\n```\n\n    indented\n\n\
+        ```Rust,ignore extra words\nlet x = 1;\n```\n\n~~~console\n$ ls\n~~~\n\n```toml\n```\n";
+
+    #[test]
+    fn highlighted_fences_are_what_the_highlight_plugin_makes_of_the_page() {
+        let option_sets = [
+            json!({}),
+            json!({"inline": true, "theme": "monokai"}),
+            json!({"classPrefix": "x-", "aliases": {"console": "bash"}}),
+        ];
+        for highlight in option_sets {
+            for heading_ids in [true, false] {
+                let plain_options = json!({"headingIds": heading_ids});
+                let (files, _) = render_with(plain_options, &[("a.md", FENCES)]);
+                let plain = html(&files, "a.html");
+                let plugin = Highlight::new(parse_options(&highlight).unwrap()).unwrap();
+                let expected = plugin.process(&plain).unwrap().unwrap_or(plain);
+
+                let options = json!({"headingIds": heading_ids, "highlight": highlight});
+                let (files, _) = render_with(options, &[("a.md", FENCES)]);
+                assert_eq!(html(&files, "a.html"), expected, "{highlight}");
+            }
+        }
+    }
+
+    #[test]
+    fn highlighting_fences_adds_the_stylesheet_unless_told_not_to() {
+        let (files, _) = render_with(json!({"highlight": true}), &[("a.md", FENCES)]);
+        assert!(html(&files, "a.html").contains("<span class=\"hl-keyword\">fn</span>"));
+        let css = html(&files, "highlight.css");
+        assert!(css.contains(".hl-keyword {"), "{css}");
+
+        let options = json!({"highlight": {"stylesheet": "css/code.css"}});
+        let (files, _) = render_with(options, &[("a.md", FENCES)]);
+        assert!(files.contains_key("css/code.css"));
+
+        for options in [
+            json!({"highlight": {"stylesheet": false}}),
+            json!({"highlight": {"inline": true}}),
+        ] {
+            let (files, _) = render_with(options, &[("a.md", FENCES)]);
+            assert_eq!(files.keys().collect::<Vec<_>>(), ["a.html"]);
+        }
+    }
+
+    #[test]
+    fn fences_stay_plain_without_the_option() {
+        for options in [json!({}), json!({"highlight": false})] {
+            let (files, _) = render_with(options, &[("a.md", "```rust\nfn f() {}\n```\n")]);
+            assert_eq!(
+                html(&files, "a.html"),
+                "<pre><code class=\"language-rust\">fn f() {}\n</code></pre>\n"
+            );
+            assert_eq!(files.len(), 1);
+        }
+    }
+
+    #[test]
+    fn highlight_options_that_cannot_work_are_errors() {
+        let error = |options: Value| create(&options).unwrap_err();
+        let problem = error(json!({"highlight": {"pattern": "**/*.html"}}));
+        assert!(problem.contains("`pattern` has no place here"), "{problem}");
+        let problem = error(json!({"highlight": {"theme": "neon"}}));
+        assert!(
+            problem.starts_with("option `highlight.theme`: there is no theme `neon`"),
+            "{problem}"
+        );
+        let problem = error(json!({"highlight": {"colour": "red"}}));
+        assert!(problem.contains("unknown field `colour`"), "{problem}");
+        let problem = error(json!({"highlight": 3}));
+        assert!(problem.starts_with("option `highlight`"), "{problem}");
+
+        let mut files: Files = [("a.md", FENCES), ("highlight.css", "taken")]
+            .iter()
+            .map(|(path, text)| (path.to_string(), File::new(text.as_bytes())))
+            .collect();
+        let problem = create(&json!({"highlight": true}))
+            .unwrap()
+            .run(&mut files, &mut Site::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            problem.contains("the site already has a file `highlight.css`"),
+            "{problem}"
+        );
     }
 
     #[test]

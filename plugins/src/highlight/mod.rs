@@ -216,12 +216,27 @@ impl Plugin for Highlight {
 
     fn run(&self, files: &mut Files, _site: &mut Site) -> Result<(), Error> {
         self.preload(files);
+        self.one_build(|| {
+            for_each_file(files, &self.options.pattern, |_, file| {
+                self.process_file(file)
+            })
+        })?;
+        self.add_stylesheet(files)
+    }
+}
+
+impl Highlight {
+    /// Runs `highlight_all` as one build: blocks the build before highlighted are reused,
+    /// and those it no longer has are forgotten after.
+    pub fn one_build<T>(&self, highlight_all: impl FnOnce() -> T) -> T {
         self.renderer.cache.start_run();
-        let done = for_each_file(files, &self.options.pattern, |_, file| {
-            self.process_file(file)
-        });
+        let done = highlight_all();
         self.renderer.cache.end_run();
-        done?;
+        done
+    }
+
+    /// Adds the theme's stylesheet to the site, unless styles are inline or it is turned off.
+    pub fn add_stylesheet(&self, files: &mut Files) -> Result<(), Error> {
         if let (Some(path), false) = (&self.options.stylesheet.0, self.options.inline) {
             if files.contains_key(path) {
                 return Err(Error::Message(format!(
@@ -232,6 +247,39 @@ impl Plugin for Highlight {
             files.insert(path.clone(), File::new(self.stylesheet()));
         }
         Ok(())
+    }
+
+    /// A fenced block in `language` (the first word of its fence) as markdown writes it and
+    /// [`Highlight::process`] then leaves it: `<pre>`, the marked `<code>` tag, the code
+    /// highlighted, without the end tags. `None` for a language the highlighter does not
+    /// know, whose block markdown writes as it would anyway; `code` is only read otherwise.
+    pub fn fenced_block(
+        &self,
+        language: &str,
+        code: impl FnOnce() -> String,
+    ) -> Option<Result<String, String>> {
+        let class = format!("language-{language}");
+        let index = self.language_of(&class)?;
+        let highlighted = match self.renderer.highlight(index, &code()) {
+            Ok(highlighted) => highlighted,
+            Err(problem) => return Some(Err(problem)),
+        };
+        let mut block = String::with_capacity(highlighted.len() + 64);
+        block.push_str("<pre><code class=\"");
+        html_text::escape_into(&mut block, &class);
+        match &self.renderer.code_style {
+            Some(style) => {
+                block.push_str("\" style=\"");
+                html_text::escape_into(&mut block, style);
+            }
+            None => {
+                block.push(' ');
+                html_text::escape_into(&mut block, &self.renderer.code_class);
+            }
+        }
+        block.push_str("\">");
+        block.push_str(&highlighted);
+        Some(Ok(block))
     }
 }
 
