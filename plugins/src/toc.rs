@@ -328,6 +328,10 @@ mod tests {
         let file = run(json!(null), "<h2 id=\"x\">In the HTML</h2>", own);
         assert_eq!(file.metadata[KEY][0]["id"], "x");
         assert_eq!(file.metadata[headings::KEY], "the author's own");
+        let odd = json!({"headings": [{"level": 2, "id": "a", "text": "A"}, {"text": "no level"}]});
+        let file = run(json!(null), "<h2 id=\"x\">In the HTML</h2>", odd);
+        assert_eq!(file.metadata[KEY][0]["id"], "x");
+        assert_eq!(file.metadata[headings::KEY][1]["text"], "no level");
     }
 
     #[test]
