@@ -160,9 +160,9 @@ impl<'a> Checker<'a> {
             let problem = match shared {
                 true => known
                     .entry(url)
-                    .or_insert_with(|| self.problem(url, key))
+                    .or_insert_with(|| self.problem(url, key, page))
                     .clone(),
-                false => self.problem(url, key),
+                false => self.problem(url, key, page),
             };
             let Some(problem) = problem else {
                 continue;
@@ -235,14 +235,15 @@ impl<'a> Checker<'a> {
     }
 
     /// Why `url` on the page `key` does not resolve, if it does not.
-    fn problem(&self, url: &str, key: &str) -> Option<String> {
+    fn problem(&self, url: &str, key: &str, page: &Page) -> Option<String> {
         let (path, fragment) = match target(url, key, self.site_url.as_deref()) {
             Target::External => return None,
             Target::Outside => return Some("it leads above the site's root".into()),
             Target::Internal { path, fragment } => (path, fragment),
         };
-        let file = match path {
-            None => key,
+        let (file, target_page) = match path {
+            // `#id` alone: the page's own ids, without looking the page up.
+            None => (key, Some(page)),
             Some(path) => {
                 if self
                     .options
@@ -253,7 +254,7 @@ impl<'a> Checker<'a> {
                     return None;
                 }
                 match self.find(&path) {
-                    Some(file) => file,
+                    Some(file) => (file, self.pages.get(file).copied()),
                     None => return Some(format!("there is no `{}`", wanted(&path))),
                 }
             }
@@ -262,7 +263,7 @@ impl<'a> Checker<'a> {
         if !self.options.anchors {
             return None;
         }
-        match self.pages.get(file)?.has_id(&fragment) {
+        match target_page?.has_id(&fragment) {
             true => None,
             false => Some(format!("`{file}` has no element with id `{fragment}`")),
         }

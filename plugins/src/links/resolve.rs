@@ -1,15 +1,17 @@
 //! Turning a URL written in a page into the output file it names.
 
+use std::borrow::Cow;
+
 /// Where a URL points, for the checker.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) enum Target {
+pub(super) enum Target<'a> {
     /// Another site, or not a page at all (`mailto:`, `data:`): not checked.
     External,
     /// A path in the output (decoded, without a leading `/`; a trailing `/` kept, since it
     /// means a folder), or `None` for the page itself; and the `#fragment`, decoded.
     Internal {
         path: Option<String>,
-        fragment: Option<String>,
+        fragment: Option<Cow<'a, str>>,
     },
     /// A path that climbs above the site's root.
     Outside,
@@ -17,7 +19,7 @@ pub(super) enum Target {
 
 /// What `url`, written in the page at `page` (a key of the file map), points at.
 /// `site_url` is the site's own address: absolute URLs below it are internal.
-pub(super) fn target(url: &str, page: &str, site_url: Option<&str>) -> Target {
+pub(super) fn target<'a>(url: &'a str, page: &str, site_url: Option<&str>) -> Target<'a> {
     let url = url.trim_matches(|c: char| c.is_ascii_whitespace());
     let url = match site_url.and_then(|base| below(url, base)) {
         Some(path) => path,
@@ -95,9 +97,9 @@ fn has_scheme(url: &str) -> bool {
 }
 
 /// `%20` -> ` `; invalid escapes and bytes that are not UTF-8 are kept as written.
-fn percent_decode(text: &str) -> String {
+fn percent_decode(text: &str) -> Cow<'_, str> {
     if !text.contains('%') {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let bytes = text.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
@@ -119,17 +121,20 @@ fn percent_decode(text: &str) -> String {
             }
         }
     }
-    String::from_utf8(decoded).unwrap_or_else(|_| text.to_string())
+    match String::from_utf8(decoded) {
+        Ok(decoded) => Cow::Owned(decoded),
+        Err(_) => Cow::Borrowed(text),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn internal(path: Option<&str>, fragment: Option<&str>) -> Target {
+    fn internal<'a>(path: Option<&str>, fragment: Option<&'a str>) -> Target<'a> {
         Target::Internal {
             path: path.map(str::to_string),
-            fragment: fragment.map(str::to_string),
+            fragment: fragment.map(Cow::Borrowed),
         }
     }
 
