@@ -275,6 +275,12 @@ fn attribute_text(name: &str, value: &str) -> String {
 /// `html` with each `(range, text)` of `edits` put in place of that range, edits given in
 /// document order and not overlapping; an empty range inserts.
 pub fn splice(html: &str, edits: &[(Range<usize>, String)]) -> String {
+    debug_assert!(
+        edits
+            .windows(2)
+            .all(|pair| pair[0].0.end <= pair[1].0.start),
+        "splice: edits out of order or overlapping"
+    );
     let added: usize = edits.iter().map(|(_, text)| text.len()).sum();
     let mut out = String::with_capacity(html.len() + added);
     let mut copied = 0;

@@ -449,3 +449,19 @@ fn set_attribute_replaces_the_first_of_a_name_or_adds_it() {
         "<a href=\"/a?b=1&amp;c=&quot;2&quot;\" href=y title=\"t\" id=\"top\"/>"
     );
 }
+
+#[test]
+fn splice_puts_edits_in_place_and_inserts_at_empty_ranges() {
+    let edits = [
+        (0..0, "<".to_string()),
+        (1..3, "X".into()),
+        (5..5, "!".into()),
+    ];
+    assert_eq!(splice("abcde", &edits), "<aXde!");
+}
+
+#[test]
+#[should_panic(expected = "edits out of order or overlapping")]
+fn splice_refuses_edits_out_of_order() {
+    splice("abcdef", &[(3..4, "x".into()), (0..1, "y".into())]);
+}
