@@ -31,7 +31,7 @@ use serde_json::Value;
 use tree_sitter_highlight::{HighlightEvent, Highlighter};
 
 use crate::html_text;
-use crate::html_tokens::{splice, OpenElements, StartTag, Token, Tokenizer};
+use crate::html_tokens::{add_attribute, splice, OpenElements, StartTag, Token, Tokenizer};
 use themes::{Theme, NAMES};
 
 pub const NAME: &str = "highlight";
@@ -265,19 +265,13 @@ impl Highlight {
             Err(problem) => return Some(Err(problem)),
         };
         let mut block = String::with_capacity(highlighted.len() + 64);
-        block.push_str("<pre><code class=\"");
-        html_text::escape_into(&mut block, &class);
-        match &self.renderer.code_style {
-            Some(style) => {
-                block.push_str("\" style=\"");
-                html_text::escape_into(&mut block, style);
-            }
-            None => {
-                block.push(' ');
-                html_text::escape_into(&mut block, &self.renderer.code_class);
-            }
+        block.push_str("<pre><code");
+        let (name, value) = self.renderer.code_mark(&class);
+        if name != "class" {
+            block.push_str(&add_attribute(0, "class", &class).1);
         }
-        block.push_str("\">");
+        block.push_str(&add_attribute(0, name, &value).1);
+        block.push('>');
         block.push_str(&highlighted);
         Some(Ok(block))
     }
@@ -410,14 +404,18 @@ impl Renderer {
     /// The edit that marks a highlighted block's `<code>` tag: the highlighter's class
     /// added to its own (classes), or its `style` set (inline styles).
     fn mark_code(&self, tag: &StartTag<'_>) -> (Range<usize>, String) {
-        let (name, value) = match &self.code_style {
-            Some(style) => ("style", Cow::Borrowed(style.as_str())),
-            None => {
-                let class = html_text::decode(tag.attribute("class").unwrap_or_default());
-                ("class", Cow::Owned(format!("{class} {}", self.code_class)))
-            }
-        };
+        let class = html_text::decode(tag.attribute("class").unwrap_or_default());
+        let (name, value) = self.code_mark(&class);
         tag.set_attribute(name, &value)
+    }
+
+    /// The attribute that marks a highlighted `<code>` of class `class`: that class with
+    /// the highlighter's added (classes), or the `style` (inline styles).
+    fn code_mark(&self, class: &str) -> (&'static str, Cow<'_, str>) {
+        match &self.code_style {
+            Some(style) => ("style", Cow::Borrowed(style.as_str())),
+            None => ("class", Cow::Owned(format!("{class} {}", self.code_class))),
+        }
     }
 
     /// `code` as highlighted HTML, from the cache when the same block was seen.
