@@ -30,7 +30,10 @@ pub struct ReadOptions {
 /// Every unreadable file and broken front matter block is reported, not just the first.
 pub fn read_folder(source: &Path, options: &ReadOptions) -> Result<Files, Error> {
     let mut paths = list_files(source, options)?;
-    // Sorted before reading, so the map and the error list both come out in path order.
+    // Sorted before reading, so the map and the error list both come out in path order,
+    // and each file lands in memory beside the ones every later step visits next to it.
+    // Reading while listing, in the folder's own order, saved the 15 ms the listing takes
+    // but made the 10,000-page build 8% slower (517 against 478 ms, median of 12).
     paths.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let results: Vec<Result<(String, File), Error>> = paths
         .into_par_iter()
