@@ -129,9 +129,13 @@ impl Plugin for Collections {
         let defaults = CollectionOptions::default();
         let mut names: Vec<&str> = self.collections.keys().map(String::as_str).collect();
         // Front matter `collection: name` creates a collection the options did not list.
+        let declaring: Vec<&Value> = files
+            .par_values()
+            .filter_map(|file| file.metadata.get("collection"))
+            .collect();
         let mut declared: Vec<String> = Vec::new();
-        for file in files.values() {
-            for name in declared_names(file.metadata.get("collection")) {
+        for &value in &declaring {
+            for name in declared_names(Some(value)) {
                 if !names.contains(&name) && !declared.iter().any(|d| d == name) {
                     declared.push(name.to_string());
                 }
@@ -141,8 +145,9 @@ impl Plugin for Collections {
 
         let mut global = Metadata::new();
         let mut info = Metadata::new();
-        let mut refers: Vec<Vec<(String, Metadata)>> = vec![Vec::new(); files.len()];
-        for name in names {
+        // Each file's links, by the index of their collection's name in `names`.
+        let mut refers: Vec<Vec<(usize, Metadata)>> = vec![Vec::new(); files.len()];
+        for (number, &name) in names.iter().enumerate() {
             let options = self.collections.get(name).unwrap_or(&defaults);
             let members = self.members(name, options, files, site)?;
             // Copying metadata is most of this plugin's time: spread it over the workers.
@@ -157,7 +162,7 @@ impl Plugin for Collections {
                     .map(|position| neighbours(&summaries, position, ends.as_ref()))
                     .collect();
                 for (&index, links) in members.iter().zip(links) {
-                    refers[index].push((name.to_string(), links));
+                    refers[index].push((number, links));
                 }
             }
             if let Some(metadata) = &options.metadata {
@@ -175,7 +180,7 @@ impl Plugin for Collections {
             .for_each(|(file, links)| {
                 let collection: Metadata = links
                     .into_iter()
-                    .map(|(name, l)| (name, Value::Object(l)))
+                    .map(|(number, l)| (names[number].to_string(), Value::Object(l)))
                     .collect();
                 file.metadata
                     .insert("collection".into(), Value::Object(collection));

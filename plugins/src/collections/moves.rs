@@ -25,6 +25,14 @@ pub fn follow(files: &mut Files, site: &mut Site, moves: &[(String, String)]) {
         return;
     }
     relink_listings(files, site, moves);
+    // Before `collections` runs (markdown renaming every page) there is nothing to follow.
+    if site_lists(&mut site.metadata).is_empty()
+        && !files
+            .par_values()
+            .any(|file| listed_files(&file.metadata).is_some())
+    {
+        return;
+    }
     let moved: HashMap<&str, &str> = moves
         .iter()
         .map(|(from, to)| (from.as_str(), to.as_str()))
@@ -42,7 +50,7 @@ pub fn follow(files: &mut Files, site: &mut Site, moves: &[(String, String)]) {
     }
     // Members only a listing page holds (a taxonomy kept out of the metadata).
     let held: Vec<String> = files
-        .values()
+        .par_values()
         .filter_map(|file| listed_files(&file.metadata))
         .flatten()
         .filter_map(path_of)
@@ -128,11 +136,11 @@ fn site_lists(metadata: &mut Metadata) -> Vec<&mut Vec<Value>> {
 /// page links (`path`, `permalink`, `url`) in every `pagination`, and term links (`url`)
 /// in `taxonomies`, in members' term lists and in term pages' `term`.
 fn relink_listings(files: &mut Files, site: &mut Site, moves: &[(String, String)]) {
+    let read: &Files = files;
     let listings: Vec<(&str, &str)> = moves
-        .iter()
+        .par_iter()
         .filter(|(_, to)| {
-            files
-                .get(to.as_str())
+            read.get(to.as_str())
                 .is_some_and(|file| file.metadata.contains_key("pagination"))
         })
         .map(|(from, to)| (from.as_str(), to.as_str()))

@@ -24,9 +24,10 @@ mod options;
 mod scripts;
 pub(crate) mod templates;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use ironsmith_core::{for_each_file, parse_options, Error, File, FileError, Files, Plugin, Site};
+use rayon::prelude::*;
 use serde_json::Value;
 
 use context::Contexts;
@@ -69,26 +70,36 @@ impl Plugin for Layouts {
         let catalog = Catalog::read(&site.resolve(&options.directory), &skip)?;
 
         // Which layouts pages use, before compiling any: only those are read, and an error
-        // in one can name a page that uses it.
-        let mut wanted: BTreeMap<String, Usage> = BTreeMap::new();
-        let mut pages = 0;
-        for (key, file) in files
-            .iter()
+        // in one can name a page that uses it. The pages are looked at in parallel, and each
+        // name they give is resolved once.
+        let requests: Vec<(&str, &File, Option<&str>)> = files
+            .par_iter()
             .filter(|(key, _)| options.pattern.is_match(key))
-        {
-            match names::requested(&file.metadata, options.default.as_deref()) {
-                Ok(None) => continue,
-                Ok(Some(name)) => {
-                    if let Ok(layout) = catalog.resolve(name) {
-                        wanted
-                            .entry(layout)
-                            .or_insert_with(|| Usage::new(file.display_path(key)))
-                            .add();
-                    }
+            .filter_map(|(key, file)| {
+                match names::requested(&file.metadata, options.default.as_deref()) {
+                    Ok(None) => None,
+                    Ok(name) => Some((key.as_str(), file, name)),
+                    Err(_) => Some((key.as_str(), file, None)),
                 }
-                Err(_) => {}
+            })
+            .collect();
+        let pages = requests.len();
+        let mut resolved: HashMap<&str, Option<String>> = HashMap::new();
+        let mut wanted: BTreeMap<String, Usage> = BTreeMap::new();
+        for &(key, file, name) in &requests {
+            let Some(name) = name else { continue };
+            let layout = resolved
+                .entry(name)
+                .or_insert_with(|| catalog.resolve(name).ok());
+            let Some(layout) = layout else { continue };
+            match wanted.get_mut(layout.as_str()) {
+                Some(usage) => usage.add(),
+                None => {
+                    let mut usage = Usage::new(file.display_path(key));
+                    usage.add();
+                    wanted.insert(layout.clone(), usage);
+                }
             }
-            pages += 1;
         }
         if pages == 0 {
             if options.suppress_no_files_error {
