@@ -71,14 +71,15 @@ impl Plugin for Layouts {
 
         // Which layouts pages use, before compiling any: only those are read, and an error
         // in one can name a page that uses it. The pages are looked at in parallel, and each
-        // name they give is resolved once.
+        // name they give is resolved once. A page whose `layout` key is malformed counts,
+        // with no name: rendering it reports the error.
         let requests: Vec<(&str, &File, Option<&str>)> = files
             .par_iter()
             .filter(|(key, _)| options.pattern.is_match(key))
             .filter_map(|(key, file)| {
                 match names::requested(&file.metadata, options.default.as_deref()) {
                     Ok(None) => None,
-                    Ok(name) => Some((key.as_str(), file, name)),
+                    Ok(Some(name)) => Some((key.as_str(), file, Some(name))),
                     Err(_) => Some((key.as_str(), file, None)),
                 }
             })
