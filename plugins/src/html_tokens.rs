@@ -266,10 +266,17 @@ pub fn add_attribute(at: usize, name: &str, value: &str) -> (Range<usize>, Strin
 
 /// `name="value"`, the value escaped.
 fn attribute_text(name: &str, value: &str) -> String {
-    let mut attribute = format!("{name}=\"");
-    html_text::escape_into(&mut attribute, value);
-    attribute.push('"');
+    let mut attribute = String::with_capacity(name.len() + value.len() + 3);
+    write_attribute(&mut attribute, name, value);
     attribute
+}
+
+/// Appends `name="value"` to `out`, the value escaped: for a tag written whole.
+pub fn write_attribute(out: &mut String, name: &str, value: &str) {
+    out.push_str(name);
+    out.push_str("=\"");
+    html_text::escape_into(out, value);
+    out.push('"');
 }
 
 /// `html` with each `(range, text)` of `edits` put in place of that range, edits given in

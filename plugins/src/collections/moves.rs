@@ -25,8 +25,9 @@ pub fn follow(files: &mut Files, site: &mut Site, moves: &[(String, String)]) {
         return;
     }
     relink_listings(files, site, moves);
+    let lists = site_lists(&mut site.metadata);
     // Before `collections` runs (markdown renaming every page) there is nothing to follow.
-    if site_lists(&mut site.metadata).is_empty()
+    if lists.is_empty()
         && !files
             .par_values()
             .any(|file| listed_files(&file.metadata).is_some())
@@ -41,7 +42,7 @@ pub fn follow(files: &mut Files, site: &mut Site, moves: &[(String, String)]) {
         moved,
         summaries: HashMap::new(),
     };
-    for list in site_lists(&mut site.metadata) {
+    for list in lists {
         for item in list.iter_mut() {
             if let Some(now) = path_of(item).and_then(|from| fresh.of(from, files)) {
                 *item = now.clone();

@@ -31,7 +31,7 @@ use serde_json::Value;
 use tree_sitter_highlight::{HighlightEvent, Highlighter};
 
 use crate::html_text;
-use crate::html_tokens::{add_attribute, splice, OpenElements, StartTag, Token, Tokenizer};
+use crate::html_tokens::{splice, write_attribute, OpenElements, StartTag, Token, Tokenizer};
 use themes::{Theme, NAMES};
 
 pub const NAME: &str = "highlight";
@@ -265,12 +265,13 @@ impl Highlight {
             Err(problem) => return Some(Err(problem)),
         };
         let mut block = String::with_capacity(highlighted.len() + 64);
-        block.push_str("<pre><code");
+        block.push_str("<pre><code ");
         let (name, value) = self.renderer.code_mark(&class);
         if name != "class" {
-            block.push_str(&add_attribute(0, "class", &class).1);
+            write_attribute(&mut block, "class", &class);
+            block.push(' ');
         }
-        block.push_str(&add_attribute(0, name, &value).1);
+        write_attribute(&mut block, name, &value);
         block.push('>');
         block.push_str(&highlighted);
         Some(Ok(block))
