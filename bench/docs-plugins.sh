@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Times what the docs-site plugins cost on the 10,000-page corpus: its own pipeline, and the
-# same with code highlighted by markdown (its `highlight` option), headings, search and toc
-# after collections, and links (level: warn) last, in one hyperfine run. Search follows
-# headings, so it reads the headings list rather than each page again, and precedes toc,
-# which drops that list. Prints the ratio of the medians (target: under 1.5x), the steps'
+# same with code highlighted and heading anchors added by markdown (its `highlight` and
+# `headings` options), search and toc after collections, and links (level: warn) last, in
+# one hyperfine run. Search reads the headings list markdown leaves rather than each page
+# again, and precedes toc, which drops that list. Prints the ratio of the medians (target: under 1.5x), the steps'
 # milliseconds from a `--timings=json` build of each, and the size of search-index.json.
 #
 #   bench/docs-plugins.sh [--corpus /tmp/bench/corpus-10k] [--runs 5] [--work /tmp/ironsmith-docs-bench]
@@ -48,9 +48,8 @@ for step in markdown layouts; do
   grep -q "^  - $step" "$work/site/ironsmith.yaml" || { echo "no $step step in $corpus/ironsmith.yaml" >&2; exit 1; }
 done
 awk '
-  /^  - markdown/ { print "  - markdown: { highlight: true }"; next }
+  /^  - markdown/ { print "  - markdown: { highlight: true, headings: { anchor: after } }"; next }
   /^  - layouts/ {
-    print "  - headings: { anchor: after }"
     print "  - search: {}"
     print "  - toc: {}"
   }

@@ -175,8 +175,7 @@ impl Headings {
         if let Some(html) = rewritten {
             file.contents = html.into_bytes();
         }
-        let list = headings.into_iter().map(Heading::into_value).collect();
-        file.metadata.insert(KEY.into(), Value::Array(list));
+        record(file, headings);
         Ok(())
     }
 
@@ -239,32 +238,50 @@ impl Headings {
 
     /// The anchor link's edits for a heading.
     fn add_anchor(&self, edits: &mut Vec<(Range<usize>, String)>, found: &Found, id: &str) {
+        let (opening, closing) = self.anchor(id);
+        if let Some(opening) = opening {
+            edits.push((found.content.start..found.content.start, opening));
+        }
+        if let Some(closing) = closing {
+            edits.push((found.content.end..found.content.end, closing));
+        }
+    }
+
+    /// The anchor link for the heading with `id`: what goes before its content and what
+    /// goes after it.
+    pub(crate) fn anchor(&self, id: &str) -> (Option<String>, Option<String>) {
         let options = &self.options;
+        if options.anchor == Placement::None {
+            return (None, None);
+        }
         let mut link = String::from("<a class=\"");
         html_text::escape_into(&mut link, &options.anchor_class);
         link.push_str("\" href=\"#");
         html_text::escape_into(&mut link, id);
         link.push('"');
+        if options.anchor == Placement::Wrap {
+            link.push('>');
+            return (Some(link), Some("</a>".into()));
+        }
+        link.push_str(" aria-hidden=\"true\">");
+        link.push_str(&options.anchor_symbol);
+        link.push_str("</a>");
         match options.anchor {
-            Placement::None => {}
-            Placement::Wrap => {
-                link.push('>');
-                let (start, end) = (found.content.start, found.content.end);
-                edits.push((start..start, link));
-                edits.push((end..end, "</a>".into()));
-            }
-            Placement::Before | Placement::After => {
-                link.push_str(" aria-hidden=\"true\">");
-                link.push_str(&options.anchor_symbol);
-                link.push_str("</a>");
-                let at = match options.anchor {
-                    Placement::Before => found.content.start,
-                    _ => found.content.end,
-                };
-                edits.push((at..at, link));
-            }
+            Placement::Before => (Some(link), None),
+            _ => (None, Some(link)),
         }
     }
+
+    /// Whether headings of `level` get ids and anchors.
+    pub(crate) fn marks(&self, level: u8) -> bool {
+        self.options.levels.contains(level)
+    }
+}
+
+/// Puts a page's headings in its metadata, as `toc` and `search` read them.
+pub(crate) fn record(file: &mut File, headings: Vec<Heading>) {
+    let list = headings.into_iter().map(Heading::into_value).collect();
+    file.metadata.insert(KEY.into(), Value::Array(list));
 }
 
 /// A heading of the page, and where its parts are.
@@ -380,7 +397,8 @@ pub fn has_heading(html: &str) -> bool {
         .any(|w| w[0] == b'<' && (w[1] == b'h' || w[1] == b'H') && (b'1'..=b'6').contains(&w[2]))
 }
 
-fn collapse_whitespace(text: &str) -> String {
+/// `a \n b  c` -> `a b c`: a heading's text as it reads.
+pub(crate) fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::{data_file, dates, key_path};
+use crate::{data_file, dates, headings, key_path, toc};
 
 mod moves;
 
@@ -265,6 +265,10 @@ impl Collections {
     }
 }
 
+/// The keys a summary leaves out: the member's own links, and its `headings` and `toc`,
+/// which are its contents in other shapes and, like its contents, as long as the page.
+const UNSUMMARIZED: [&str; 3] = ["collection", headings::KEY, toc::KEY];
+
 /// What a collection list or a neighbour link holds: the file's metadata and output `path`.
 pub(crate) fn summary(files: &Files, index: usize) -> Value {
     let Some((path, file)) = files.get_index(index) else {
@@ -272,7 +276,7 @@ pub(crate) fn summary(files: &Files, index: usize) -> Value {
     };
     let mut summary = Metadata::with_capacity(file.metadata.len() + 1);
     for (key, value) in &file.metadata {
-        if key != "collection" {
+        if !UNSUMMARIZED.contains(&key.as_str()) {
             summary.insert(key.clone(), value.clone());
         }
     }
@@ -454,7 +458,10 @@ mod tests {
         let mut map = files(vec![
             ("a.html", json!({"title": "A", "n": 1})),
             ("b.html", json!({"title": "B", "n": 2})),
-            ("c.html", json!({"title": "C", "n": 3})),
+            (
+                "c.html",
+                json!({"title": "C", "n": 3, "headings": [], "toc": []}),
+            ),
         ]);
         run(
             json!({"all": {"pattern": "*.html", "sort": "n:asc"}}),
@@ -474,6 +481,7 @@ mod tests {
         assert!(b["first"].get("n").is_none(), "first/last are brief");
         assert!(b["previous"].get("contents").is_none());
         assert!(b["previous"].get("collection").is_none());
+        assert!(b["next"].get("headings").is_none() && b["next"].get("toc").is_none());
         let a = &map["a.html"].metadata["collection"]["all"];
         assert!(a.get("previous").is_none());
     }

@@ -3,22 +3,25 @@
 //! Accepts `@metalsmith/markdown`'s options (`keys`, `globalRefs`, `engineOptions`), so a
 //! Metalsmith configuration moves over unchanged.
 
-use std::cell::Cell;
 use std::collections::HashMap;
-use std::fmt;
 
 use ironsmith_core::{
     for_each_file_moving, parse_options, Error, File, FileError, Files, Metadata, Pattern, Plugin,
     Site,
 };
-use pulldown_cmark::{
-    html, CodeBlockKind, CowStr, Event, Options as Extensions, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{html, CowStr, Event, Options as Extensions, Parser};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use crate::headings::{self, Heading, Headings};
 use crate::highlight::{self, Highlight};
-use crate::slug::UniqueSlugs;
+
+mod fences;
+mod outline;
+
+use fences::push_highlighted;
+use outline::{name_headings, outline, Outline, WithLinks};
 
 pub const NAME: &str = "markdown";
 
@@ -48,25 +51,35 @@ pub struct Options {
     /// Marked's list tidying, which CommonMark lists always have: accepted, changes nothing.
     pub smart_lists: Option<bool>,
     /// Fenced code blocks highlighted as they are written, as the `highlight` plugin would.
-    pub highlight: HighlightFences,
+    pub highlight: WhileRendering<highlight::Options>,
+    /// Heading anchors and the `headings` list made as the page is written, as the
+    /// `headings` plugin would.
+    pub headings: WhileRendering<headings::Options>,
 }
 
-/// `highlight: true` for the `highlight` plugin's defaults, or its options but `pattern`.
-#[derive(Debug, Default)]
-pub struct HighlightFences(pub Option<highlight::Options>);
+/// A plugin's work done while markdown writes each page: `true` for that plugin's
+/// defaults, or its options but `pattern`.
+#[derive(Debug)]
+pub struct WhileRendering<T>(pub Option<T>);
 
-impl<'de> Deserialize<'de> for HighlightFences {
+impl<T> Default for WhileRendering<T> {
+    fn default() -> Self {
+        WhileRendering(None)
+    }
+}
+
+impl<'de, T: Default + DeserializeOwned> Deserialize<'de> for WhileRendering<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error as _;
         match Value::deserialize(deserializer)? {
-            Value::Null | Value::Bool(false) => Ok(HighlightFences(None)),
-            Value::Bool(true) => Ok(HighlightFences(Some(highlight::Options::default()))),
+            Value::Null | Value::Bool(false) => Ok(WhileRendering(None)),
+            Value::Bool(true) => Ok(WhileRendering(Some(T::default()))),
             Value::Object(options) if options.contains_key("pattern") => Err(D::Error::custom(
-                "`pattern` has no place here: markdown highlights the fenced blocks of the \
-                 pages it renders (use the `highlight` plugin for other HTML)",
+                "`pattern` has no place here: markdown does this for the pages it renders \
+                 (the plugin of the same name does it for other HTML)",
             )),
-            options => highlight::Options::deserialize(options)
-                .map(|options| HighlightFences(Some(options)))
+            options => T::deserialize(options)
+                .map(|options| WhileRendering(Some(options)))
                 .map_err(D::Error::custom),
         }
     }
@@ -86,7 +99,8 @@ impl Default for Options {
             breaks: None,
             header_prefix: None,
             smart_lists: None,
-            highlight: HighlightFences::default(),
+            highlight: WhileRendering::default(),
+            headings: WhileRendering::default(),
         }
     }
 }
@@ -167,6 +181,7 @@ pub fn create(options: &Value) -> Result<Box<dyn Plugin>, String> {
 impl Markdown {
     /// The plugin; an error names the `highlight` option that cannot be used.
     pub fn new(mut options: Options) -> Result<Self, String> {
+        let headings = options.headings.0.take().map(Headings::new);
         let highlight = match options.highlight.0.take() {
             Some(highlight) => Some(
                 Highlight::new(highlight)
@@ -198,6 +213,7 @@ impl Markdown {
             hard_breaks: options.breaks.unwrap_or(engine.breaks),
             global_refs: options.global_refs.clone(),
             highlight,
+            headings,
         };
         Ok(Markdown { options, renderer })
     }
@@ -249,8 +265,11 @@ impl Markdown {
             )
         })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let html = self.renderer.render(text).map_err(FileError::new)?;
+        let (html, headings) = self.renderer.render_page(text).map_err(FileError::new)?;
         file.set_text(html);
+        if let Some(headings) = headings {
+            headings::record(file, headings);
+        }
         for key in self.options.keys.files() {
             render_key(&self.renderer, &mut file.metadata, key)
                 .map_err(|problem| FileError::new(format!("`{key}`: {problem}")))?;
@@ -293,11 +312,27 @@ struct Renderer {
     hard_breaks: bool,
     global_refs: HashMap<String, String>,
     highlight: Option<Highlight>,
+    /// The `headings` plugin whose work is done while a page is written.
+    headings: Option<Headings>,
 }
 
 impl Renderer {
-    /// The page as HTML; an error says which fenced block could not be highlighted.
+    /// A page as HTML, and its headings when they are listed; an error says which fenced
+    /// block could not be highlighted.
+    fn render_page(&self, markdown: &str) -> Result<(String, Option<Vec<Heading>>), String> {
+        self.write(markdown, self.headings.as_ref())
+    }
+
+    /// A front matter value as HTML: its headings are not the page's.
     fn render(&self, markdown: &str) -> Result<String, String> {
+        self.write(markdown, None).map(|(html, _)| html)
+    }
+
+    fn write(
+        &self,
+        markdown: &str,
+        headings: Option<&Headings>,
+    ) -> Result<(String, Option<Vec<Heading>>), String> {
         let mut out = String::with_capacity(markdown.len() + markdown.len() / 2);
         let mut resolve = |link: pulldown_cmark::BrokenLink<'_>| {
             let url = self.global_refs.get(link.reference.as_ref())?;
@@ -308,179 +343,63 @@ impl Renderer {
             self.extensions,
             (!self.global_refs.is_empty()).then_some(&mut resolve),
         );
-        if self.heading_ids || self.highlight.is_some() {
-            // A heading's id comes from its text, which follows its start: the page's events
-            // are collected once and named in place, cheaper than an adapter buffering each.
-            // Sized up front: grown from empty, the list is copied about once more in all.
-            // Collected from the parser itself: through an adapter, collecting takes longer.
-            let mut events = Vec::with_capacity(markdown.len() / BYTES_PER_EVENT);
-            events.extend(parser);
-            if self.hard_breaks {
-                for event in &mut events {
-                    if matches!(event, Event::SoftBreak) {
-                        *event = Event::HardBreak;
-                    }
-                }
-            }
-            if self.heading_ids {
-                name_headings(&mut events, &self.heading_prefix);
-            }
-            match &self.highlight {
-                Some(highlight) => push_highlighted(&mut out, events, highlight)?,
-                None => html::push_html(&mut out, events.into_iter()),
-            }
-        } else {
+        if !self.heading_ids && self.highlight.is_none() && headings.is_none() {
             let events = parser.map(|event| match event {
                 Event::SoftBreak if self.hard_breaks => Event::HardBreak,
                 other => other,
             });
             html::push_html(&mut out, events);
+            return Ok((out, None));
         }
-        Ok(out)
-    }
-}
-
-/// Writes the page's HTML with its fenced blocks highlighted: each known language's block
-/// is handed to pulldown-cmark as HTML already written. pulldown-cmark puts a newline before
-/// a block unless its output ends a line, so the writer keeps track of how it ends.
-fn push_highlighted(
-    out: &mut String,
-    events: Vec<Event<'_>>,
-    highlight: &Highlight,
-) -> Result<(), String> {
-    let at_line_start = Cell::new(true);
-    let mut blocks = HighlightedBlocks {
-        events: events.into_iter(),
-        highlight,
-        at_line_start: &at_line_start,
-        end: None,
-        failure: None,
-    };
-    let writer = LineTracking {
-        out,
-        at_line_start: &at_line_start,
-    };
-    // Writing to a String cannot fail.
-    let _ = html::write_html_fmt(writer, &mut blocks);
-    blocks.failure.map_or(Ok(()), Err)
-}
-
-/// A page's events with each fenced block of a known language as one HTML event.
-struct HighlightedBlocks<'e, 'h> {
-    events: std::vec::IntoIter<Event<'e>>,
-    highlight: &'h Highlight,
-    at_line_start: &'h Cell<bool>,
-    /// The end of the block just handed over, which pulldown-cmark writes as `</code></pre>`.
-    end: Option<Event<'e>>,
-    /// Why a block could not be highlighted; the events stop there.
-    failure: Option<String>,
-}
-
-impl<'e> Iterator for HighlightedBlocks<'e, '_> {
-    type Item = Event<'e>;
-
-    fn next(&mut self) -> Option<Event<'e>> {
-        if let Some(end) = self.end.take() {
-            return Some(end);
-        }
-        let event = self.events.next()?;
-        let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = &event else {
-            return Some(event);
-        };
-        let language = info.split(' ').next().unwrap_or_default();
-        let events = &mut self.events;
-        let code = || {
-            let mut code = String::new();
-            for event in events.by_ref() {
-                match event {
-                    Event::Text(text) => code.push_str(&text),
-                    Event::End(TagEnd::CodeBlock) => break,
-                    _ => {}
+        // A heading's id comes from its text, which follows its start: the page's events
+        // are collected once and named in place, cheaper than an adapter buffering each.
+        // Sized up front: grown from empty, the list is copied about once more in all.
+        // Collected from the parser itself: through an adapter, collecting takes longer.
+        let mut events = Vec::with_capacity(markdown.len() / BYTES_PER_EVENT);
+        events.extend(parser);
+        if self.hard_breaks {
+            for event in &mut events {
+                if matches!(event, Event::SoftBreak) {
+                    *event = Event::HardBreak;
                 }
             }
-            code
+        }
+        if self.heading_ids {
+            name_headings(&mut events, &self.heading_prefix);
+        }
+        let outlined = headings.map(|plugin| outline(&events, plugin));
+        let (listed, links) = match outlined {
+            Some(Some(Outline { headings, links })) => (Some(headings), links),
+            _ => (None, Vec::new()),
         };
-        match self.highlight.fenced_block(language, code) {
-            None => Some(event),
-            Some(Ok(block)) => {
-                self.end = Some(Event::End(TagEnd::CodeBlock));
-                let block = match self.at_line_start.get() {
-                    true => block,
-                    false => format!("\n{block}"),
-                };
-                Some(Event::Html(block.into()))
-            }
-            Some(Err(problem)) => {
-                self.failure = Some(problem);
-                None
-            }
+        let events = WithLinks::new(events, links);
+        match &self.highlight {
+            Some(highlight) => push_highlighted(&mut out, events, highlight)?,
+            None => html::push_html(&mut out, events),
         }
-    }
-}
-
-/// Appends to a String and remembers whether what it holds ends a line.
-struct LineTracking<'a> {
-    out: &'a mut String,
-    at_line_start: &'a Cell<bool>,
-}
-
-impl fmt::Write for LineTracking<'_> {
-    fn write_str(&mut self, text: &str) -> fmt::Result {
-        if let Some(&last) = text.as_bytes().last() {
-            self.at_line_start.set(last == b'\n');
+        match (headings, listed) {
+            (Some(plugin), None) => {
+                // Raw HTML could change what the plugin finds: it reads the page.
+                let (rewritten, listed) = plugin.process(&out);
+                if let Some(rewritten) = rewritten {
+                    out = rewritten;
+                }
+                Ok((out, Some(listed)))
+            }
+            (_, listed) => Ok((out, listed)),
         }
-        self.out.push_str(text);
-        Ok(())
     }
 }
 
 /// Markdown bytes per parser event, a little under what prose and code average (about 15).
 const BYTES_PER_EVENT: usize = 12;
 
-/// Gives each heading without an `id` one made from its text, unique within the page.
-/// Ids the author wrote (`## Setup {#setup}`) are kept, and reserved first: they may come
-/// after a heading whose generated id would take them.
-fn name_headings(events: &mut [Event<'_>], prefix: &str) {
-    let mut slugs = UniqueSlugs::default();
-    for event in events.iter() {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
-            slugs.reserve(id);
-        }
-    }
-    let mut text = String::new();
-    let mut index = 0;
-    while index < events.len() {
-        if let Event::Start(Tag::Heading { id: None, .. }) = &events[index] {
-            text.clear();
-            let mut end = index + 1;
-            while let Some(event) = events.get(end) {
-                match event {
-                    Event::Text(t) | Event::Code(t) => text.push_str(t),
-                    Event::End(TagEnd::Heading(_)) => break,
-                    _ => {}
-                }
-                end += 1;
-            }
-            let slug = slugs.next(&text);
-            let named = match prefix {
-                "" => slug,
-                prefix => format!("{prefix}{slug}"),
-            };
-            if let Event::Start(Tag::Heading { id, .. }) = &mut events[index] {
-                *id = Some(CowStr::from(named));
-            }
-            index = end;
-        }
-        index += 1;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
-    fn render_with(options: Value, files: &[(&str, &str)]) -> (Files, Site) {
+    pub(super) fn render_with(options: Value, files: &[(&str, &str)]) -> (Files, Site) {
         let plugin = create(&options).unwrap();
         let mut map: Files = files
             .iter()
@@ -491,7 +410,7 @@ mod tests {
         (map, site)
     }
 
-    fn html(files: &Files, path: &str) -> String {
+    pub(super) fn html(files: &Files, path: &str) -> String {
         String::from_utf8(files[path].contents.clone()).unwrap()
     }
 
