@@ -123,22 +123,53 @@ impl Heading {
 
     /// A heading as [`Heading::into_value`] wrote it; `None` for anything else.
     pub fn from_value(value: &Value) -> Option<Heading> {
-        // Three keys: looking at each costs less than hashing the names to find them.
-        let (mut level, mut id, mut text) = (None, None, None);
-        for (key, value) in value.as_object()? {
-            match key.as_str() {
-                "level" => level = value.as_u64(),
-                "id" => id = value.as_str(),
-                "text" => text = value.as_str(),
-                _ => {}
-            }
-        }
+        let (level, id, text) = parts(value)?;
         Some(Heading {
-            level: u8::try_from(level?).ok()?,
+            level,
             id: id.map(str::to_string),
-            text: text?.to_string(),
+            text: text.to_string(),
         })
     }
+
+    /// The headings of a list [`Heading::into_value`] wrote, their text taken out of it
+    /// rather than copied; `None`, the list untouched, when any item has another shape.
+    pub fn take_list(list: &mut Value) -> Option<Vec<Heading>> {
+        let items = list.as_array_mut()?;
+        if !items.iter().all(|item| parts(item).is_some()) {
+            return None;
+        }
+        let taken = items.iter_mut().filter_map(|item| {
+            let mut heading = Heading {
+                level: parts(item)?.0,
+                id: None,
+                text: String::new(),
+            };
+            for (key, value) in item.as_object_mut()? {
+                match (key.as_str(), value) {
+                    ("id", Value::String(id)) => heading.id = Some(std::mem::take(id)),
+                    ("text", Value::String(text)) => heading.text = std::mem::take(text),
+                    _ => {}
+                }
+            }
+            Some(heading)
+        });
+        Some(taken.collect())
+    }
+}
+
+/// A heading's level, id and text, as [`Heading::into_value`] wrote them.
+fn parts(value: &Value) -> Option<(u8, Option<&str>, &str)> {
+    // Three keys: looking at each costs less than hashing the names to find them.
+    let (mut level, mut id, mut text) = (None, None, None);
+    for (key, value) in value.as_object()? {
+        match key.as_str() {
+            "level" => level = value.as_u64(),
+            "id" => id = value.as_str(),
+            "text" => text = value.as_str(),
+            _ => {}
+        }
+    }
+    Some((u8::try_from(level?).ok()?, id, text?))
 }
 
 #[derive(Debug)]
@@ -555,6 +586,19 @@ mod tests {
             Heading::from_value(&files["a.html"].metadata[KEY][0]),
             Some(heading(2, "hello", "Hello"))
         );
+    }
+
+    #[test]
+    fn a_recorded_list_is_taken_apart_only_when_every_item_is_a_heading() {
+        let written = vec![heading(2, "a", "A"), heading(3, "", "B c")];
+        let mut list = Value::Array(written.iter().cloned().map(Heading::into_value).collect());
+        assert_eq!(Heading::take_list(&mut list), Some(written));
+
+        let mut mixed = json!([{"level": 2, "id": "a", "text": "A"}, {"level": 2}]);
+        let before = mixed.clone();
+        assert_eq!(Heading::take_list(&mut mixed), None);
+        assert_eq!(mixed, before);
+        assert_eq!(Heading::take_list(&mut json!("mine")), None);
     }
 
     #[test]

@@ -212,12 +212,7 @@ impl Toc {
 /// The list the `headings` plugin left, taken off the page; a `headings` key of another
 /// shape (the author's own) stays.
 fn take_recorded(metadata: &mut Map<String, Value>) -> Option<Vec<Heading>> {
-    let list: Vec<Heading> = metadata
-        .get(headings::KEY)?
-        .as_array()?
-        .iter()
-        .map(Heading::from_value)
-        .collect::<Option<_>>()?;
+    let list = Heading::take_list(metadata.get_mut(headings::KEY)?)?;
     metadata.remove(headings::KEY);
     Some(list)
 }
