@@ -266,6 +266,16 @@ fn docs_site() {
         .contains("aria-current"));
 }
 
+/// Markdown's `headings` and `highlight` options leave the pages as the plugins do, the
+/// install page's raw HTML (a script and a textarea holding heading tags) included.
+#[test]
+fn docs_site_with_markdown_doing_the_headings_and_highlighting() {
+    let mut test = SiteTest::new("fixtures/docs-site");
+    test.build_with(&["--config", "site/markdown-options.yaml"])
+        .assert_success()
+        .assert_tree("expected");
+}
+
 #[test]
 fn minify() {
     let mut test = SiteTest::new("fixtures/minify");

@@ -265,10 +265,6 @@ impl Collections {
     }
 }
 
-/// The keys a summary leaves out: the member's own links, and its `headings` and `toc`,
-/// which are its contents in other shapes and, like its contents, as long as the page.
-const UNSUMMARIZED: [&str; 3] = ["collection", headings::KEY, toc::KEY];
-
 /// What a collection list or a neighbour link holds: the file's metadata and output `path`.
 pub(crate) fn summary(files: &Files, index: usize) -> Value {
     let Some((path, file)) = files.get_index(index) else {
@@ -276,7 +272,9 @@ pub(crate) fn summary(files: &Files, index: usize) -> Value {
     };
     let mut summary = Metadata::with_capacity(file.metadata.len() + 1);
     for (key, value) in &file.metadata {
-        if !UNSUMMARIZED.contains(&key.as_str()) {
+        // Left out: the member's own links, and its `headings` and `toc`, which are its
+        // contents in other shapes and, like its contents, as long as the page.
+        if !matches!(key.as_str(), "collection" | headings::KEY | toc::KEY) {
             summary.insert(key.clone(), value.clone());
         }
     }

@@ -372,10 +372,10 @@ impl Renderer {
             Some(Some(Outline { headings, links })) => (Some(headings), links),
             _ => (None, Vec::new()),
         };
-        let events = WithLinks::new(events, links);
-        match &self.highlight {
-            Some(highlight) => push_highlighted(&mut out, events, highlight)?,
-            None => html::push_html(&mut out, events),
+        // Only pages with anchors pay for passing each event through one more iterator.
+        match links.is_empty() {
+            true => self.push_events(&mut out, events.into_iter())?,
+            false => self.push_events(&mut out, WithLinks::new(events, links))?,
         }
         match (headings, listed) {
             (Some(plugin), None) => {
@@ -387,6 +387,21 @@ impl Renderer {
                 Ok((out, Some(listed)))
             }
             (_, listed) => Ok((out, listed)),
+        }
+    }
+
+    /// Writes a page's events as HTML, highlighting fenced blocks when told to.
+    fn push_events<'e>(
+        &self,
+        out: &mut String,
+        events: impl Iterator<Item = Event<'e>>,
+    ) -> Result<(), String> {
+        match &self.highlight {
+            Some(highlight) => push_highlighted(out, events, highlight),
+            None => {
+                html::push_html(out, events);
+                Ok(())
+            }
         }
     }
 }
@@ -547,6 +562,39 @@ mod tests {
         assert!(
             problem.contains("the site already has a file `highlight.css`"),
             "{problem}"
+        );
+    }
+
+    #[test]
+    fn headings_options_that_cannot_work_are_errors() {
+        let error = |options: Value| create(&options).unwrap_err();
+        let problem = error(json!({"headings": {"pattern": "**/*.html"}}));
+        assert!(problem.contains("`pattern` has no place here"), "{problem}");
+        let problem = error(json!({"headings": {"levels": [2, 9]}}));
+        assert!(
+            problem.starts_with("option `headings`: `levels` holds 9"),
+            "{problem}"
+        );
+        let problem = error(json!({"headings": {"anchor": "left"}}));
+        assert!(problem.contains("unknown variant `left`"), "{problem}");
+        let problem = error(json!({"headings": "yes"}));
+        assert!(problem.starts_with("option `headings`"), "{problem}");
+    }
+
+    #[test]
+    fn headings_are_listed_only_with_the_option() {
+        let (files, _) = render_with(json!({}), &[("a.md", "## Hi\n")]);
+        assert!(files["a.html"].metadata.get("headings").is_none());
+        let options = json!({"headings": true, "keys": ["summary"]});
+        let plugin = create(&options).unwrap();
+        let mut page = File::new("## Hi\n");
+        page.metadata
+            .insert("summary".into(), json!("## Not the page's"));
+        let mut files: Files = [("a.md".to_string(), page)].into_iter().collect();
+        plugin.run(&mut files, &mut Site::default()).unwrap();
+        assert_eq!(
+            files["a.html"].metadata["headings"],
+            json!([{"level": 2, "id": "hi", "text": "Hi"}])
         );
     }
 
