@@ -40,7 +40,14 @@ impl Page {
 impl Page {
     /// A page's ids and URLs. Bytes that are not UTF-8 read as U+FFFD.
     pub(super) fn scan(html: &[u8]) -> Page {
-        let mut page = Page::default();
+        // Sized from the docs bench's pages, which hold a byte of ids and URLs in 8 of
+        // HTML, a URL in 306 bytes and an id in 1,144 (medians): grown from empty, the
+        // buffers were copied about ten times a page.
+        let mut page = Page {
+            text: String::with_capacity(html.len() / 8),
+            ids: Vec::with_capacity(html.len() / 1024),
+            urls: Vec::with_capacity(html.len() / 256),
+        };
         let html = html_text::lossy(html);
         let mut tokens = Tokenizer::new(&html);
         let mut attributes = Vec::new();
