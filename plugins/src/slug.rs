@@ -73,11 +73,22 @@ impl UniqueSlugs {
         if base.is_empty() {
             base = "section".to_string();
         }
-        let mut candidate = base.clone();
-        while let Some(count) = self.seen.get_mut(&candidate) {
-            *count += 1;
-            candidate = format!("{base}-{count}");
-        }
+        // Each slug counts the numbered forms of it given so far, so the search for a free
+        // one starts after them; one taken another way (`a-1` as a text or an author's id)
+        // is stepped over.
+        let Some(&given) = self.seen.get(&base) else {
+            self.seen.insert(base.clone(), 0);
+            return base;
+        };
+        let mut count = given;
+        let candidate = loop {
+            count += 1;
+            let candidate = format!("{base}-{count}");
+            if !self.seen.contains_key(&candidate) {
+                break candidate;
+            }
+        };
+        self.seen.insert(base, count);
         self.seen.insert(candidate.clone(), 0);
         candidate
     }
@@ -93,6 +104,17 @@ mod tests {
         assert_eq!(slugify("Zoë Lin's «notes»"), "zoe-lin-s-notes");
         assert_eq!(slugify("  Rust: 2024 -- édition  "), "rust-2024-edition");
         assert_eq!(slugify("東京"), "dong-jing");
+    }
+
+    #[test]
+    fn numbered_slugs_skip_the_ones_taken_and_no_more() {
+        let mut slugs = UniqueSlugs::default();
+        slugs.reserve("a-1");
+        let given: Vec<String> = ["a-1", "a-1", "a", "a", "a"]
+            .iter()
+            .map(|text| slugs.next(text))
+            .collect();
+        assert_eq!(given, ["a-1-1", "a-1-2", "a", "a-2", "a-3"]);
     }
 
     #[test]
