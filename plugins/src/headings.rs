@@ -285,7 +285,10 @@ impl Headings {
         if options.anchor == Placement::None {
             return (None, None);
         }
-        let mut link = String::from("<a class=\"");
+        let mut link = String::with_capacity(
+            ANCHOR_MARKUP + options.anchor_class.len() + id.len() + options.anchor_symbol.len(),
+        );
+        link.push_str("<a class=\"");
         html_text::escape_into(&mut link, &options.anchor_class);
         link.push_str("\" href=\"#");
         html_text::escape_into(&mut link, id);
@@ -308,6 +311,9 @@ impl Headings {
         self.options.levels.contains(level)
     }
 }
+
+/// The length of an anchor link's markup around its class, id and symbol.
+const ANCHOR_MARKUP: usize = r##"<a class="" href="#" aria-hidden="true"></a>"##.len();
 
 /// Puts a page's headings in its metadata, as `toc` and `search` read them.
 pub(crate) fn record(file: &mut File, headings: Vec<Heading>) {
@@ -430,7 +436,14 @@ pub fn has_heading(html: &str) -> bool {
 
 /// `a \n b  c` -> `a b c`: a heading's text as it reads.
 pub(crate) fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut collapsed = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(word);
+    }
+    collapsed
 }
 
 /// The headings of `html`, read without changing it: for plugins that run where
