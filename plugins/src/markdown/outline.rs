@@ -61,7 +61,7 @@ fn heading_text(events: &[Event<'_>], start: usize) -> Option<(String, usize)> {
         match event {
             Event::End(TagEnd::Heading(_)) => return Some((collapse_whitespace(&text), index)),
             Event::Text(part) | Event::Code(part) if images == 0 => text.push_str(part),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::SoftBreak | Event::HardBreak if images == 0 => text.push(' '),
             Event::Start(Tag::Image { .. }) => images += 1,
             Event::End(TagEnd::Image) => images -= 1,
             Event::Html(_)
@@ -71,6 +71,8 @@ fn heading_text(events: &[Event<'_>], start: usize) -> Option<(String, usize)> {
             | Event::DisplayMath(_) => return None,
             Event::Text(_)
             | Event::Code(_)
+            | Event::SoftBreak
+            | Event::HardBreak
             | Event::Start(_)
             | Event::End(_)
             | Event::Rule
@@ -176,6 +178,7 @@ mod tests {
         "# Title\n\nText.\n\n## Setup\n\n### Deep *and* `code`\n\n## Setup\n",
         "## Caf&eacute; &amp; &lt;tags&gt; &#35;1 \"quoted\"\n\n## A [link](/x) and ~~gone~~ **bold**\n",
         "## Logo ![the alt *text*](a.png \"t\") after\n\nSetext\nover lines\n---------\n",
+        "Joined![alt over\ntwo lines](a.png)up\n===\n",
         "## Custom {#mine .wide data-x=1}\n\n##\n\n- ## In a list\n\n> ### In a quote\n",
         "<div class=\"note\">\n\nBefore\n\n</div>\n\n## After raw HTML\n\nA <kbd>key</kbd> and a <br> break.\n",
         "Text with <!-- a comment --> in it.\n\n## Heading\u{a0}with  spaces \n\n###### Six\n",
