@@ -50,6 +50,8 @@ mod slug;
 pub mod tags;
 #[cfg(test)]
 mod test_files;
+#[cfg(test)]
+mod test_random;
 pub mod toc;
 pub mod word_count;
 

@@ -5,6 +5,7 @@ use lol_html::html_content::{Element, TextChunk};
 use lol_html::{DocumentContentHandlers, ElementContentHandlers, Settings};
 
 use super::*;
+use crate::test_random::XorShift;
 
 /// The tokens of `html` written out: `<name a=v>`, `</name>`, `text`, `raw:text`,
 /// `<!--text-->`, `<?>` for the others.
@@ -223,18 +224,6 @@ fn svg_and_math_read_cdata_and_markup_in_style() {
         transcript("<svg/><style><b>"),
         ["<svg/>", "<style>", "raw:<b>"]
     );
-}
-
-/// A small random-number generator, so the comparison below needs no crate.
-struct XorShift(u64);
-
-impl XorShift {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
 }
 
 /// Pieces a page is made of, tricky ones included.
