@@ -135,23 +135,25 @@ impl Heading {
     /// rather than copied; `None`, the list untouched, when any item has another shape.
     pub fn take_list(list: &mut Value) -> Option<Vec<Heading>> {
         let items = list.as_array_mut()?;
-        if !items.iter().all(|item| parts(item).is_some()) {
-            return None;
-        }
-        let taken = items.iter_mut().filter_map(|item| {
+        // Every item is checked, and its level read, before any is taken apart.
+        let levels: Vec<u8> = items
+            .iter()
+            .map(|item| parts(item).map(|(level, _, _)| level))
+            .collect::<Option<_>>()?;
+        let taken = items.iter_mut().zip(levels).map(|(item, level)| {
             let mut heading = Heading {
-                level: parts(item)?.0,
+                level,
                 id: None,
                 text: String::new(),
             };
-            for (key, value) in item.as_object_mut()? {
+            for (key, value) in item.as_object_mut().into_iter().flatten() {
                 match (key.as_str(), value) {
                     ("id", Value::String(id)) => heading.id = Some(std::mem::take(id)),
                     ("text", Value::String(text)) => heading.text = std::mem::take(text),
                     _ => {}
                 }
             }
-            Some(heading)
+            heading
         });
         Some(taken.collect())
     }
