@@ -7,7 +7,7 @@ use crate::html_tokens::{Attribute, StartTag, Token, Tokenizer};
 
 /// The ids and outgoing URLs of one HTML page, in one buffer: a page holds dozens, and
 /// a string each cost as much to make and drop as the checking.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub(super) struct Page {
     /// Every id and URL, one after another.
     text: String,
