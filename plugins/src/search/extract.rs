@@ -58,6 +58,8 @@ fn words(html: &str, limit: usize) -> String {
         limit,
         ..Words::default()
     };
+    // Sized once: grown from empty, the text was copied about seven times a page.
+    words.text.reserve(limit.min(html.len()));
     prose::read(html, &mut words);
     let mut text = words.text;
     let trimmed = text.trim_end().len();
@@ -128,9 +130,9 @@ impl Words {
         }
         let mut rest = text;
         while !rest.is_empty() {
-            let word = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let (word, chars) = word_at(rest);
             if word > 0 {
-                if !self.take(rest[..word].chars().count()) {
+                if !self.take(chars) {
                     return;
                 }
                 self.text.push_str(&rest[..word]);
@@ -163,6 +165,30 @@ impl Words {
         self.chars += chars;
         true
     }
+}
+
+/// The length in bytes of the word `text` starts with (up to whitespace, as
+/// `char::is_whitespace` has it), and its characters, in one pass that decodes only
+/// non-ASCII characters: finding the end and then counting, a character decoded at a time
+/// each, took a fifth more of the words pass.
+fn word_at(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let (mut at, mut chars) = (0, 0);
+    while let Some(&byte) = bytes.get(at) {
+        if byte.is_ascii() {
+            if matches!(byte, b'\t'..=b'\r' | b' ') {
+                break;
+            }
+            at += 1;
+        } else {
+            match text[at..].chars().next() {
+                Some(c) if !c.is_whitespace() => at += c.len_utf8(),
+                _ => break,
+            }
+        }
+        chars += 1;
+    }
+    (at, chars)
 }
 
 #[cfg(test)]
@@ -255,7 +281,7 @@ mod tests {
             }
             (text, full)
         }
-        let pages: [&[&str]; 4] = [
+        let pages: [&[&str]; 5] = [
             &["  alpha beta\n\tgamma  ", " delta"],
             &[
                 "caf\u{e9} na\u{ef}ve\u{a0}\u{a0}r\u{e9}sum\u{e9}",
@@ -264,6 +290,7 @@ mod tests {
             ],
             &["one", "two", " ", "three"],
             &["\u{2003}lead", "ing  and trailing \u{3000}"],
+            &["tab\tvertical\x0bfeed\x0creturn\r\nend\x1fword"],
         ];
         for chunks in pages {
             for limit in 0..40 {
