@@ -122,8 +122,9 @@ impl Heading {
     }
 
     /// A heading as [`Heading::into_value`] wrote it; `None` for anything else.
+    #[cfg(test)]
     pub fn from_value(value: &Value) -> Option<Heading> {
-        let (level, id, text) = parts(value)?;
+        let (level, id, text) = Heading::parts(value)?;
         Some(Heading {
             level,
             id: id.map(str::to_string),
@@ -138,7 +139,7 @@ impl Heading {
         // Every item is checked, and its level read, before any is taken apart.
         let levels: Vec<u8> = items
             .iter()
-            .map(|item| parts(item).map(|(level, _, _)| level))
+            .map(|item| Heading::parts(item).map(|(level, _, _)| level))
             .collect::<Option<_>>()?;
         let taken = items.iter_mut().zip(levels).map(|(item, level)| {
             let mut heading = Heading {
@@ -157,21 +158,21 @@ impl Heading {
         });
         Some(taken.collect())
     }
-}
 
-/// A heading's level, id and text, as [`Heading::into_value`] wrote them.
-fn parts(value: &Value) -> Option<(u8, Option<&str>, &str)> {
-    // Three keys: looking at each costs less than hashing the names to find them.
-    let (mut level, mut id, mut text) = (None, None, None);
-    for (key, value) in value.as_object()? {
-        match key.as_str() {
-            "level" => level = value.as_u64(),
-            "id" => id = value.as_str(),
-            "text" => text = value.as_str(),
-            _ => {}
+    /// A heading's level, id and text, as [`Heading::into_value`] wrote them, borrowed.
+    pub fn parts(value: &Value) -> Option<(u8, Option<&str>, &str)> {
+        // Three keys: looking at each costs less than hashing the names to find them.
+        let (mut level, mut id, mut text) = (None, None, None);
+        for (key, value) in value.as_object()? {
+            match key.as_str() {
+                "level" => level = value.as_u64(),
+                "id" => id = value.as_str(),
+                "text" => text = value.as_str(),
+                _ => {}
+            }
         }
+        Some((u8::try_from(level?).ok()?, id, text?))
     }
-    Some((u8::try_from(level?).ok()?, id, text?))
 }
 
 #[derive(Debug)]

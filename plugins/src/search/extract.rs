@@ -5,29 +5,32 @@
 //! headings pass is not needed on a page the `headings` plugin has listed
 //! ([`recorded_headings`]).
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::headings::{self, Heading as Recorded};
 use crate::prose::{self, ProseSink};
 
-/// What the index keeps of one page's contents.
+/// What the index keeps of one page's contents. Headings read from the page are its own;
+/// those from the `headings` list are borrowed from the page's metadata, not copied.
 #[derive(Debug, Default, PartialEq)]
-pub(super) struct Extract {
+pub(super) struct Extract<'a> {
     /// The first `<h1>`'s text: the title of a page whose front matter has none.
-    pub h1: Option<String>,
+    pub h1: Option<Cow<'a, str>>,
     /// `<h2>` and `<h3>` headings, in order.
-    pub headings: Vec<Heading>,
+    pub headings: Vec<Heading<'a>>,
     /// The words, whitespace collapsed, cut at a word boundary after `limit` characters.
     pub text: String,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Serialize)]
-pub(super) struct Heading {
+pub(super) struct Heading<'a> {
     /// The heading's `id`, for a link to the section; `None` when it has none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub text: String,
+    pub id: Option<Cow<'a, str>>,
+    pub text: Cow<'a, str>,
 }
 
 /// Which passes a page needs.
@@ -39,8 +42,8 @@ pub(super) struct Wanted {
     pub headings: bool,
 }
 
-impl Extract {
-    pub(super) fn read(html: &str, wanted: Wanted) -> Extract {
+impl Extract<'_> {
+    pub(super) fn read<'a>(html: &str, wanted: Wanted) -> Extract<'a> {
         let mut extract = Extract::default();
         if let Some(limit) = wanted.text {
             extract.text = words(html, limit);
@@ -68,15 +71,22 @@ fn words(html: &str, limit: usize) -> String {
 }
 
 /// The first `<h1>`'s text, and the `<h2>` and `<h3>` headings, as `headings` reads them.
-fn headings(html: &str) -> (Option<String>, Vec<Heading>) {
-    sections(headings::scan(html))
+fn headings<'a>(html: &str) -> Sections<'a> {
+    let all = headings::scan(html).into_iter();
+    sections(all.map(|Recorded { level, id, text }| (level, id.map(Cow::Owned), text.into())))
 }
 
+/// A page's first `<h1>`'s text, and its `<h2>` and `<h3>` headings.
+type Sections<'a> = (Option<Cow<'a, str>>, Vec<Heading<'a>>);
+
+/// A heading's level, id and text.
+type Parts<'a> = (u8, Option<Cow<'a, str>>, Cow<'a, str>);
+
 /// The first `<h1>`'s text, and the `<h2>` and `<h3>` headings.
-fn sections(all: impl IntoIterator<Item = Recorded>) -> (Option<String>, Vec<Heading>) {
+fn sections<'a>(all: impl IntoIterator<Item = Parts<'a>>) -> Sections<'a> {
     let mut h1 = None;
     let mut headings = Vec::new();
-    for Recorded { level, id, text } in all {
+    for (level, id, text) in all {
         match level {
             1 => {
                 h1.get_or_insert(text);
@@ -88,13 +98,19 @@ fn sections(all: impl IntoIterator<Item = Recorded>) -> (Option<String>, Vec<Hea
     (h1, headings)
 }
 
-/// The first `<h1>`'s text and the `<h2>` and `<h3>` headings, from the `headings` list the
-/// `headings` plugin left on the page, so the page is not read again; `None` when the list
-/// is missing or not that plugin's.
-pub(super) fn recorded_headings(list: Option<&Value>) -> Option<(Option<String>, Vec<Heading>)> {
-    let recorded: Option<Vec<Recorded>> =
-        list?.as_array()?.iter().map(Recorded::from_value).collect();
-    Some(sections(recorded?))
+/// The first `<h1>`'s text and the `<h2>` and `<h3>` headings, borrowed from the `headings`
+/// list the `headings` plugin left on the page, so the page is not read again; `None` when
+/// the list is missing or not that plugin's.
+pub(super) fn recorded_headings(list: Option<&Value>) -> Option<Sections<'_>> {
+    let recorded: Vec<(u8, Option<&str>, &str)> = list?
+        .as_array()?
+        .iter()
+        .map(Recorded::parts)
+        .collect::<Option<_>>()?;
+    let borrowed = recorded
+        .into_iter()
+        .map(|(level, id, text)| (level, id.map(Cow::Borrowed), Cow::Borrowed(text)));
+    Some(sections(borrowed))
 }
 
 /// The words pass's state.
@@ -319,7 +335,7 @@ mod tests {
         assert_eq!(
             recorded_headings(Some(&list)),
             Some((
-                Some("Title".to_string()),
+                Some("Title".into()),
                 vec![
                     Heading {
                         id: Some("a".into()),

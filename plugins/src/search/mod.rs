@@ -171,7 +171,7 @@ struct Entry<'a> {
     fields: &'a [String],
     key: &'a str,
     file: &'a File,
-    extract: Extract,
+    extract: Extract<'a>,
 }
 
 impl Serialize for Entry<'_> {
