@@ -362,16 +362,10 @@ impl Kind {
     /// One look at the name, lowercased on the stack: every start tag is classified, so
     /// this is not a search of name lists.
     fn of(name: &str) -> Kind {
-        const LONGEST: usize = "plaintext".len();
-        let bytes = name.as_bytes();
-        if bytes.len() > LONGEST {
+        let Some((lower, length)) = lowercase_name::<{ "plaintext".len() }>(name) else {
             return Kind::Other;
-        }
-        let mut lower = [0; LONGEST];
-        for (low, byte) in lower.iter_mut().zip(bytes) {
-            *low = byte.to_ascii_lowercase();
-        }
-        match &lower[..bytes.len()] {
+        };
+        match &lower[..length] {
             b"area" | b"base" | b"basefont" | b"bgsound" | b"br" | b"col" | b"embed" | b"hr"
             | b"img" | b"input" | b"keygen" | b"link" | b"meta" | b"param" | b"source"
             | b"track" | b"wbr" => Kind::Void,
@@ -386,6 +380,20 @@ impl Kind {
             _ => Kind::Other,
         }
     }
+}
+
+/// A tag's name lowercased on the stack and its length, for a `match` on known names: `None`
+/// when it is longer than `N` bytes, and so none of them.
+pub fn lowercase_name<const N: usize>(name: &str) -> Option<([u8; N], usize)> {
+    let bytes = name.as_bytes();
+    if bytes.len() > N {
+        return None;
+    }
+    let mut lower = [0; N];
+    for (low, byte) in lower.iter_mut().zip(bytes) {
+        *low = byte.to_ascii_lowercase();
+    }
+    Some((lower, bytes.len()))
 }
 
 /// The tokens of a page, in order.

@@ -3,16 +3,37 @@
 //! first words of it; `word-count` counts all of it.
 
 use crate::html_text;
-use crate::html_tokens::{OpenElements, StartTag, Token, Tokenizer};
+use crate::html_tokens::{lowercase_name, OpenElements, StartTag, Token, Tokenizer};
 
-/// Elements whose content is not prose.
-const HIDDEN: &[&str] = &["script", "style", "template", "noscript", "svg", "math"];
+/// What an element is to the prose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Element {
+    /// Inside a word (`w<em>or</em>d`).
+    Inline,
+    /// Its content is not prose (`script`, `svg`, ...).
+    Hidden,
+    /// It separates words.
+    Block,
+}
 
-/// Elements inside a word (`w<em>or</em>d`): the others separate words.
-const INLINE: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd",
-    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
-];
+impl Element {
+    /// The element a tag named `name` (any case) starts: one look at the name, lowercased on
+    /// the stack, where a search of name lists cost every tag a dozen comparisons.
+    fn of(name: &str) -> Element {
+        let Some((lower, length)) = lowercase_name::<{ "template".len() }>(name) else {
+            return Element::Block;
+        };
+        match &lower[..length] {
+            b"a" | b"abbr" | b"b" | b"bdi" | b"bdo" | b"cite" | b"code" | b"data" | b"del"
+            | b"dfn" | b"em" | b"i" | b"ins" | b"kbd" | b"mark" | b"q" | b"s" | b"samp"
+            | b"small" | b"span" | b"strong" | b"sub" | b"sup" | b"time" | b"u" | b"var" => {
+                Element::Inline
+            }
+            b"script" | b"style" | b"template" | b"noscript" | b"svg" | b"math" => Element::Hidden,
+            _ => Element::Block,
+        }
+    }
+}
 
 /// Where the prose goes.
 pub trait ProseSink {
@@ -38,10 +59,11 @@ pub fn read<S: ProseSink>(html: &str, sink: &mut S) {
         }
         match &token {
             Token::StartTag(tag) => {
-                if !INLINE.iter().any(|name| tag.is(name)) {
+                let element = Element::of(tag.name);
+                if element != Element::Inline {
                     sink.word_break();
                 }
-                if hidden_below.is_none() && tag.has_content && hides(tag) {
+                if hidden_below.is_none() && tag.has_content && hides(tag, element) {
                     hidden_below = Some(open.depth());
                 }
             }
@@ -60,8 +82,8 @@ pub fn read<S: ProseSink>(html: &str, sink: &mut S) {
 }
 
 /// Whether an element's content is left out of the prose.
-fn hides(tag: &StartTag<'_>) -> bool {
-    HIDDEN.iter().any(|name| tag.is(name)) || tag.attribute("aria-hidden") == Some("true")
+fn hides(tag: &StartTag<'_>, element: Element) -> bool {
+    element == Element::Hidden || tag.attribute("aria-hidden") == Some("true")
 }
 
 #[cfg(test)]
@@ -104,6 +126,28 @@ mod tests {
         let html = "<h2>T<span aria-hidden=\"true\"><span>#</span>x</span>y</h2>\
                     <h3>U<b aria-hidden=\"true\">#</h3>z<img aria-hidden=\"true\">w";
         assert_eq!(read(html), "|Ty|Uz|w");
+    }
+
+    #[test]
+    fn elements_are_told_apart_by_name_in_any_case() {
+        for name in ["a", "SPAN", "Strong", "var", "bdi", "small"] {
+            assert_eq!(Element::of(name), Element::Inline, "{name}");
+        }
+        for name in ["script", "STYLE", "Template", "noscript", "svg", "MATH"] {
+            assert_eq!(Element::of(name), Element::Hidden, "{name}");
+        }
+        for name in [
+            "p",
+            "div",
+            "h2",
+            "blockquote",
+            "spans",
+            "templates",
+            "x-span",
+            "",
+        ] {
+            assert_eq!(Element::of(name), Element::Block, "{name}");
+        }
     }
 
     #[test]
