@@ -691,23 +691,36 @@ impl<'a> Iterator for Tokenizer<'a> {
     type Item = Token<'a>;
 
     fn next(&mut self) -> Option<Token<'a>> {
-        self.next_token(None)
+        self.next_token()
     }
 }
 
 impl<'a> Tokenizer<'a> {
-    /// The next token; a start tag's attributes go in `attributes`, emptied first, as the
-    /// tag is read: for a reader of every attribute, whom [`StartTag::attributes`] would
-    /// make read each tag twice.
-    pub fn next_with_attributes(
-        &mut self,
-        attributes: &mut Vec<Attribute<'a>>,
-    ) -> Option<Token<'a>> {
+    /// The next token that is not text, a start tag's attributes in `attributes` (emptied
+    /// first), read with the tag: for a reader of tags and their attributes, whom a token
+    /// for each run of text between tags, and [`StartTag::attributes`] reading each tag
+    /// twice, would cost more.
+    pub fn next_markup(&mut self, attributes: &mut Vec<Attribute<'a>>) -> Option<Token<'a>> {
         attributes.clear();
-        self.next_token(Some(attributes))
+        if let Some((name, content)) = self.text_of.take() {
+            self.element_text(name, content);
+        }
+        let bytes = self.html.as_bytes();
+        let mut search = self.at;
+        while let Some(offset) = find_byte(b'<', bytes.get(search..)?) {
+            self.at = search + offset;
+            search = match self.markup(Some(attributes)) {
+                // A CDATA section in SVG or MathML is text.
+                Some(Token::Text(_)) => self.at,
+                Some(token) => return Some(token),
+                None => self.at + 1,
+            };
+        }
+        self.at = bytes.len();
+        None
     }
 
-    fn next_token(&mut self, mut attributes: Option<&mut Vec<Attribute<'a>>>) -> Option<Token<'a>> {
+    fn next_token(&mut self) -> Option<Token<'a>> {
         if self.at >= self.html.len() {
             return None;
         }
@@ -735,7 +748,7 @@ impl<'a> Tokenizer<'a> {
             }
             if at == start {
                 self.at = at;
-                if let Some(token) = self.markup(attributes.as_deref_mut()) {
+                if let Some(token) = self.markup(None) {
                     return Some(token);
                 }
             }

@@ -51,7 +51,7 @@ impl Page {
         let html = html_text::lossy(html);
         let mut tokens = Tokenizer::new(&html);
         let mut attributes = Vec::new();
-        while let Some(token) = tokens.next_with_attributes(&mut attributes) {
+        while let Some(token) = tokens.next_markup(&mut attributes) {
             if let Token::StartTag(tag) = token {
                 page.read(&tag, &attributes);
             }
